@@ -1,0 +1,114 @@
+"""The network and the training recipe, as data: one dataclass each, with presets.
+
+Every page that needs the seed network or its recipe takes it from here, so the
+numbers a learner sees (95,082 parameters, batch 64, ...) have one source.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear")
+PADDINGS = ("valid", "same")
+POOLS = ("max", "average", "none")
+OPTIMIZERS = ("adam", "sgd", "rmsprop", "adagrad", "adadelta", "nadam")
+LOSSES = ("categorical_crossentropy", "mean_squared_error")
+
+
+@dataclass(frozen=True)
+class ConvBlock:
+    """A Conv2D layer, optionally followed by a pooling layer (pool stride = pool size)."""
+
+    filters: int = 32
+    kernel_size: int = 3
+    stride: int = 1
+    padding: str = "valid"
+    activation: str = "relu"
+    pool: str = "max"
+    pool_size: int = 2
+
+
+@dataclass(frozen=True)
+class DenseLayer:
+    """A hidden fully connected layer."""
+
+    units: int = 64
+    activation: str = "relu"
+
+
+@dataclass(frozen=True)
+class Architecture:
+    """Conv blocks, then Flatten, then hidden dense layers, then a softmax output."""
+
+    conv_blocks: tuple[ConvBlock, ...] = (
+        ConvBlock(32, 3, pool="max"),
+        ConvBlock(64, 3, pool="max"),
+        ConvBlock(64, 3, pool="none"),
+    )
+    dense_layers: tuple[DenseLayer, ...] = (DenseLayer(64), DenseLayer(32))
+    input_shape: tuple[int, int, int] = (28, 28, 1)
+    num_classes: int = 10
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Architecture:
+        return cls(
+            conv_blocks=tuple(ConvBlock(**b) for b in d["conv_blocks"]),
+            dense_layers=tuple(DenseLayer(**x) for x in d["dense_layers"]),
+            input_shape=tuple(d.get("input_shape", (28, 28, 1))),
+            num_classes=int(d.get("num_classes", 10)),
+        )
+
+
+SEED = Architecture()
+
+PRESETS: dict[str, Architecture] = {
+    "seed": SEED,
+    "small": Architecture(
+        conv_blocks=(ConvBlock(8, 3, pool="max"), ConvBlock(16, 3, pool="max")),
+        dense_layers=(DenseLayer(32),),
+    ),
+    "wide": Architecture(
+        conv_blocks=(
+            ConvBlock(64, 3, pool="max"),
+            ConvBlock(128, 3, pool="max"),
+            ConvBlock(128, 3, pool="none"),
+        ),
+        dense_layers=(DenseLayer(128), DenseLayer(64)),
+    ),
+    # 'same' padding keeps the borders, so two 5x5 blocks can see whole strokes.
+    "improved": Architecture(
+        conv_blocks=(
+            ConvBlock(32, 5, padding="same", pool="max"),
+            ConvBlock(64, 5, padding="same", pool="max"),
+            ConvBlock(64, 3, padding="same", pool="max"),
+        ),
+        dense_layers=(DenseLayer(128),),
+    ),
+}
+
+
+@dataclass(frozen=True)
+class TrainingRecipe:
+    """How the network is trained (the seed article's recipe by default)."""
+
+    optimizer: str = "adam"
+    learning_rate: float = 0.001
+    loss: str = "categorical_crossentropy"
+    epochs: int = 3
+    batch_size: int = 64
+    validation_split: float = 0.1
+    train_size: int = 60000
+    seed: int = 0
+    metrics: tuple[str, ...] = field(default=("accuracy",))
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    def with_(self, **changes) -> TrainingRecipe:
+        return replace(self, **changes)
+
+
+SEED_RECIPE = TrainingRecipe()

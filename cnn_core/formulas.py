@@ -1,0 +1,193 @@
+"""The size and parameter formulas, one owner each (no TensorFlow here).
+
+Keras' conventions are followed exactly, and `tests/test_formulas.py` checks
+every function against Keras' own `output_shape` and `count_params()`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from cnn_core.architecture import Architecture
+
+
+def same_padding(k: int) -> float:
+    """Padding per side that 'same' uses at stride 1: (K - 1) / 2 (half a pixel more on one side for even K)."""
+    return (k - 1) / 2
+
+
+def conv_output_size(w: int, k: int, padding: int | str = 0, stride: int = 1) -> int:
+    """Output width of a convolution: O = floor((W - K + 2P) / S) + 1.
+
+    Parameters
+    ----------
+    w, k : input width and kernel width, in pixels.
+    padding : pixels added on each side, or Keras' 'valid' (P = 0) / 'same'.
+        'same' pads K - 1 pixels in total, so O = ceil(W / S), as Keras does.
+    stride : step between two windows.
+
+    Returns
+    -------
+    int : the output width; zero or negative means no window fits.
+    """
+    if padding == "valid":
+        padding = 0
+    if padding == "same":
+        return math.ceil(w / stride)
+    return math.floor((w - k + 2 * padding) / stride) + 1
+
+
+def pool_output_size(w: int, pool: int = 2, stride: int | None = None) -> int:
+    """Output width of a pooling layer without padding: floor((W - F) / S) + 1, S = F by default."""
+    stride = pool if stride is None else stride
+    return math.floor((w - pool) / stride) + 1
+
+
+def conv_params(k: int, c_in: int, c_out: int) -> int:
+    """Weights and biases of a K x K Conv2D: K*K*C_in*C_out + C_out."""
+    return k * k * c_in * c_out + c_out
+
+
+def dense_params(n_in: int, n_out: int) -> int:
+    """Weights and biases of a Dense layer: N_in*N_out + N_out."""
+    return n_in * n_out + n_out
+
+
+def batches_per_epoch(n_examples: int, batch_size: int, validation_split: float = 0.0) -> int:
+    """Steps in one epoch: ceil(N_train / B), with N_train what validation_split leaves (as Keras splits)."""
+    n_val = int(n_examples * validation_split)
+    return math.ceil((n_examples - n_val) / batch_size)
+
+
+@dataclass(frozen=True)
+class LayerRow:
+    """One row of the architecture table. Shapes leave out the batch axis."""
+
+    name: str  # also the Keras layer name built by cnn_core.model
+    kind: str  # Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense
+    config: str  # the hyper-parameters in words
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    shape_formula: str  # the size formula with this row's numbers plugged in
+    params: int
+    params_formula: str
+    macs: int  # multiply-accumulates for one example
+    error: str | None = None  # why this layer cannot exist, if it cannot
+
+    @property
+    def activations(self) -> int:
+        return math.prod(self.output_shape)
+
+
+@dataclass(frozen=True)
+class ArchitectureTable:
+    rows: tuple[LayerRow, ...]
+
+    @property
+    def valid(self) -> bool:
+        return self.first_error is None
+
+    @property
+    def first_error(self) -> LayerRow | None:
+        return next((r for r in self.rows if r.error), None)
+
+    @property
+    def total_params(self) -> int:
+        return sum(r.params for r in self.rows)
+
+    @property
+    def total_macs(self) -> int:
+        return sum(r.macs for r in self.rows)
+
+
+def _conv_row(i: int, b, shape) -> LayerRow:
+    h, w, c = shape
+    k, s = b.kernel_size, b.stride
+    out = conv_output_size(w, k, b.padding, s)
+    if b.padding == "same":
+        f = f"ceil({w} / {s}) = {out}   ('same' pads {k - 1} px in total)"
+    else:
+        f = f"floor(({w} - {k} + 2*0) / {s}) + 1 = {out}"
+    p = conv_params(k, c, b.filters)
+    error = None
+    if out < 1:
+        error = (
+            f"A {k}x{k} kernel does not fit in the {w}x{w} input with '{b.padding}' padding "
+            f"(output size {out}): use 'same' padding, a smaller kernel, or fewer blocks."
+        )
+    out_shape = (max(out, 0), max(out, 0), b.filters)
+    return LayerRow(
+        name=f"conv{i}",
+        kind="Conv2D",
+        config=f"{b.filters} filters {k}x{k}, stride {s}, {b.padding}, {b.activation}",
+        input_shape=shape,
+        output_shape=out_shape,
+        shape_formula=f,
+        params=p,
+        params_formula=f"{k}*{k}*{c}*{b.filters} + {b.filters} = {p:,}",
+        macs=max(out, 0) ** 2 * k * k * c * b.filters,
+        error=error,
+    )
+
+
+def _pool_row(i: int, b, shape) -> LayerRow:
+    h, w, c = shape
+    f = b.pool_size
+    out = pool_output_size(w, f)
+    error = None
+    if out < 1:
+        error = f"A {f}x{f} pooling window does not fit in the {w}x{w} feature map: remove this pooling or a block."
+    kind = "MaxPooling2D" if b.pool == "max" else "AveragePooling2D"
+    return LayerRow(
+        name=f"pool{i}",
+        kind=kind,
+        config=f"{b.pool} {f}x{f}, stride {f}",
+        input_shape=shape,
+        output_shape=(max(out, 0), max(out, 0), c),
+        shape_formula=f"floor(({w} - {f}) / {f}) + 1 = {out}",
+        params=0,
+        params_formula="0 (pooling learns nothing)",
+        macs=0,
+        error=error,
+    )
+
+
+def _dense_row(name: str, n_in: int, units: int, activation: str, shape) -> LayerRow:
+    p = dense_params(n_in, units)
+    return LayerRow(
+        name=name,
+        kind="Dense",
+        config=f"{units} units, {activation}",
+        input_shape=shape,
+        output_shape=(units,),
+        shape_formula=f"{units} units",
+        params=p,
+        params_formula=f"{n_in}*{units} + {units} = {p:,}",
+        macs=n_in * units,
+    )
+
+
+def layer_table(arch: Architecture) -> ArchitectureTable:
+    """Every layer of `arch` with its shapes, parameters and formulas, as Keras would build it.
+
+    Layers after the first impossible one are still listed (with shapes clipped at 0)
+    so a page can show where the network breaks; `table.first_error` names it.
+    """
+    rows: list[LayerRow] = []
+    shape = tuple(arch.input_shape)
+    for i, b in enumerate(arch.conv_blocks, start=1):
+        rows.append(_conv_row(i, b, shape))
+        shape = rows[-1].output_shape
+        if b.pool != "none":
+            rows.append(_pool_row(i, b, shape))
+            shape = rows[-1].output_shape
+    flat = math.prod(shape)
+    dims = " * ".join(str(d) for d in shape)
+    rows.append(LayerRow("flatten", "Flatten", "", shape, (flat,), f"{dims} = {flat:,}", 0, "0", 0))
+    shape, n = (flat,), flat
+    for j, d in enumerate(arch.dense_layers, start=1):
+        rows.append(_dense_row(f"dense{j}", n, d.units, d.activation, shape))
+        shape, n = rows[-1].output_shape, d.units
+    rows.append(_dense_row("output", n, arch.num_classes, "softmax", shape))
+    return ArchitectureTable(tuple(rows))

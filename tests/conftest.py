@@ -1,0 +1,26 @@
+"""Shared fixtures. Tests run from the repository root."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+
+@pytest.fixture(scope="session")
+def mnist():
+    """The real MNIST (fetched once into the user's cache if needed)."""
+    from cnn_core.data import load_mnist
+
+    return load_mnist()
+
+
+@pytest.fixture(scope="session")
+def shipped_model():
+    from cnn_core.model import load_model
+
+    return load_model()

@@ -1,0 +1,27 @@
+"""Friendly errors: a learner sees a plain sentence and an optional details expander, never a stack trace."""
+
+from __future__ import annotations
+
+import traceback
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import RerunException, StopException
+
+
+def show_error(message: str, exc: BaseException | None = None) -> None:
+    st.error(message, icon=":material/error:")
+    if exc is not None:
+        with st.expander("Details for your teacher"):
+            st.code("".join(traceback.format_exception_only(type(exc), exc)).strip(), language=None)
+
+
+@contextmanager
+def friendly_errors(what: str = "this page"):
+    """Catch any exception from a page body and show it as a friendly message."""
+    try:
+        yield
+    except (RerunException, StopException):
+        raise  # Streamlit's own control flow: st.rerun(), st.stop()
+    except Exception as e:  # noqa: BLE001 - the last line of defence in front of a student
+        show_error(f"Something went wrong while drawing {what}. Try again, or change the last setting you touched.", e)

@@ -1,0 +1,50 @@
+"""Which model answers: the shipped seed model, or one of this session's training runs.
+
+Keras is imported lazily, only by pages that need a model.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+
+SHIPPED = "shipped"
+
+
+@st.cache_resource(show_spinner="Loading the trained network...")
+def shipped_model():
+    """The seed network trained with the seed recipe (cnn_core/assets/seed_cnn.keras), loaded once per server."""
+    from cnn_core.model import load_model
+
+    return load_model()
+
+
+def runs() -> dict:
+    """This session's runs: {run_id: run}, where run has at least .label and .model (Keras)."""
+    return st.session_state.setdefault(state.RUNS, {})
+
+
+def model_choices() -> dict[str, str]:
+    """{model_id: label} of every model this learner can use, the shipped one first."""
+    out = {SHIPPED: "Shipped seed model (trained with the seed recipe)"}
+    out.update({rid: r.label for rid, r in runs().items() if getattr(r, "model", None) is not None})
+    return out
+
+
+def active_model_id() -> str:
+    rid = st.session_state.get(state.ACTIVE_RUN)
+    return rid if rid in runs() and getattr(runs()[rid], "model", None) is not None else SHIPPED
+
+
+def get_model(model_id: str):
+    """The Keras model behind `model_id` (the shipped model for unknown ids)."""
+    if model_id != SHIPPED and model_id in runs():
+        return runs()[model_id].model
+    return shipped_model()
+
+
+def active_model():
+    """(model_id, label, keras model) of this session's active model."""
+    mid = active_model_id()
+    return mid, model_choices()[mid], get_model(mid)
