@@ -1,0 +1,84 @@
+"""Home: what the app teaches, the path through it, and the seed network at a glance (no TensorFlow)."""
+
+import streamlit as st
+
+from cnn_core.architecture import SEED
+from cnn_core.formulas import layer_table
+from cnn_core.samples import load_samples
+from ui import figures
+from ui.nav import link
+
+st.title("How a convolutional network reads handwritten digits")
+st.write(
+    "This app takes apart a small convolutional neural network (CNN) that recognises the digits 0-9 "
+    "in the MNIST dataset. Every number you see is computed live: from the real data, from formulas you can "
+    "check by hand, and from the real Keras model."
+)
+
+table = layer_table(SEED)
+st.subheader("The network you will build, train and take apart")
+st.plotly_chart(figures.network_diagram(table.rows), width="stretch")
+shapes = " -> ".join("x".join(map(str, r.output_shape)) for r in table.rows)
+st.caption(
+    f"The seed network, layer by layer (block height grows with the layer's output size): 28x28x1 -> {shapes}. "
+    f"{table.total_params:,} learnable parameters in all, {table.total_macs / 1e6:.1f} million multiply-adds per image."
+)
+
+st.subheader("The path")
+c = st.columns(4)
+with c[0]:
+    link("data", "1. Data: the digits as numbers", ":material/dataset:")
+with c[1]:
+    link("kernels", "2. Kernels: sliding filters", ":material/blur_on:")
+with c[2]:
+    link("architecture", "3. Architecture: sizes and parameters", ":material/account_tree:")
+with c[3]:
+    link("train", "4. Train, then evaluate", ":material/model_training:")
+link("draw", "5. Draw your own digit and watch every layer react", ":material/draw:")
+
+s = load_samples()
+st.subheader("Questions this app answers")
+with st.expander("What is a CNN for? (Q1, Q17)", expanded=True):
+    st.write(
+        "A CNN turns a picture into a decision: here, which of ten digits a 28x28 image shows. Its goal in "
+        "training is to find filter weights that make that decision right as often as possible on images it has "
+        "never seen. It works on any data laid out on a grid where nearby values belong together."
+    )
+    link("evaluate", "See how often the trained network is right", ":material/analytics:")
+with st.expander("What goes in? (Q2)"):
+    img, label = s.images[0], int(s.labels[0])
+    st.image(img, width=84, caption=f"test image 0, a {label}: {img.shape[0]}x{img.shape[1]} numbers from 0 to 255")
+    st.write(
+        "One grey image as a grid of brightness values, shaped (height, width, channels) = (28, 28, 1). "
+        "A colour photo would have 3 channels. Many images go in together as a batch."
+    )
+    link("data", "Open the Data page to read an image pixel by pixel")
+with st.expander("How does it work? (Q3)"):
+    st.write(
+        "Early layers slide small filters over the image and respond where they find a pattern: an edge, a "
+        "corner, a curve end. Pooling keeps the strongest responses and shrinks the maps. Later layers combine "
+        "simple patterns into parts of digits; the dense layers at the end weigh that evidence and output ten "
+        "probabilities. Training adjusts every weight a little after each batch to reduce the error."
+    )
+    link("draw", "Draw a digit and watch each layer")
+with st.expander("Where else are CNNs used? (Q4)"):
+    st.write(
+        "Reading medical scans, spotting defects on production lines, finding faces and cars in camera images, "
+        "satellite maps, handwriting and document reading; and beyond pictures, spectrograms of speech and "
+        "any signal with local structure."
+    )
+with st.expander("Why is recognising images hard? (Q5)"):
+    st.write(
+        "The same digit never looks the same twice: people write it at different sizes, slants, thicknesses and "
+        "positions, and a computer only sees 784 numbers that change completely when the digit moves by one pixel. "
+        "A rule written by hand breaks on the next writer; a CNN learns features that survive these changes."
+    )
+    link("kernels", "See how one filter responds to strokes anywhere in the image")
+with st.expander("What makes a CNN work well in the end? (Q42)"):
+    st.write(
+        "Enough good, varied data, prepared the same way at training and at use (see why your drawing is "
+        "centred like MNIST on the Draw page); an architecture matched to the task; and patient experiments with "
+        "one change at a time: filters, kernel size, pooling, layers, optimizer, learning rate, epochs, "
+        "judged on data the network never trained on."
+    )
+    link("train", "Run those experiments on the Train page")
