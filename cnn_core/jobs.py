@@ -1,0 +1,288 @@
+"""Training jobs in plain threads: a registry with a concurrency limit and a FIFO queue.
+
+The web page never trains inside its own script run (a click would abort it);
+it submits a job here and polls the job's state. Knows nothing of Streamlit.
+
+    reg = JobRegistry(max_jobs=1)
+    job = reg.submit(arch, recipe, mnist, token="client-123")
+    reg.get(job.id).snapshot()   # state, progress events, history, kernels
+    reg.cancel(job.id)           # stops at the next batch, keeps the weights
+
+Keras/TensorFlow are imported inside the worker thread only, so importing this
+module is instant.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import threading
+import time
+import traceback
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from cnn_core.architecture import Architecture, TrainingRecipe
+from cnn_core.formulas import batches_per_epoch
+
+MAX_JOBS_ENV = "CNN_EXPLAINER_MAX_JOBS"
+TF_THREADS_ENV = "CNN_EXPLAINER_TF_THREADS"
+
+QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
+TERMINAL = (DONE, CANCELLED, FAILED, NAN)
+USABLE = (DONE, CANCELLED)  # states whose model can answer questions
+
+NAN_MESSAGE = (
+    "The loss became NaN (not a number) at epoch {epoch}, batch {batch}, so training stopped. "
+    "This usually means the steps were too big: the learning rate ({lr:g}) made the weights jump "
+    "so far that the numbers overflowed. Try a learning rate 10 times smaller."
+)
+
+
+def default_max_jobs() -> int:
+    """$CNN_EXPLAINER_MAX_JOBS, else 1 on a machine with <= 2 cores, else cores // 2."""
+    env = os.environ.get(MAX_JOBS_ENV, "").strip()
+    if env:
+        try:
+            return max(1, int(env))
+        except ValueError:
+            pass
+    cores = os.cpu_count() or 1
+    return 1 if cores <= 2 else cores // 2
+
+
+_tf_configured: bool | None = None
+
+
+def configure_tf_threads() -> bool:
+    """Cap TensorFlow's thread pools so one training job leaves a core for the web server.
+
+    intra-op = $CNN_EXPLAINER_TF_THREADS or max(1, cores - 1); inter-op = 2. Must run
+    before TensorFlow executes its first op; returns False when it came too late.
+    """
+    global _tf_configured
+    if _tf_configured is not None:
+        return _tf_configured
+    import tensorflow as tf
+
+    cores = os.cpu_count() or 1
+    intra = int(os.environ.get(TF_THREADS_ENV) or max(1, cores - 1))
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(intra)
+        tf.config.threading.set_inter_op_parallelism_threads(2)
+        _tf_configured = True
+    except RuntimeError:  # the TF runtime was already initialised: keep its settings
+        _tf_configured = False
+    return _tf_configured
+
+
+@dataclass
+class Event:
+    """One progress event; `seq` increases by one per event of a job."""
+
+    seq: int
+    kind: str  # "start", "batch", "epoch", "end"
+    epoch: int = 0  # 1-based
+    batch: int = 0  # 1-based within the epoch
+    logs: dict = field(default_factory=dict)
+    time: float = 0.0  # seconds since the job started running
+
+
+class JobCancelled(Exception):
+    pass
+
+
+@dataclass
+class Job:
+    """A training run: its inputs, state and everything recorded while it ran."""
+
+    id: str
+    arch: Architecture
+    recipe: TrainingRecipe
+    token: str | None = None
+    label: str = ""
+    state: str = QUEUED
+    message: str = ""
+    events: list[Event] = field(default_factory=list)
+    history: list[dict] = field(default_factory=list)  # one dict of logs per finished epoch
+    kernels: list[np.ndarray] = field(default_factory=list)  # first conv kernel (k, k, c, f) after epoch 0..E
+    steps_per_epoch: int = 0
+    n_train: int = 0
+    created: float = field(default_factory=time.time)
+    started: float | None = None
+    finished: float | None = None
+    test_loss: float | None = None
+    test_accuracy: float | None = None
+    keras_model: object = None
+    _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def model(self):
+        """The trained Keras model, or None while running or when the weights are unusable."""
+        return self.keras_model if self.state in USABLE else None
+
+    @property
+    def total_steps(self) -> int:
+        return self.steps_per_epoch * self.recipe.epochs
+
+    def add_event(self, kind: str, **kw) -> Event:
+        with self._lock:
+            ev = Event(len(self.events), kind, time=self.elapsed(), **kw)
+            self.events.append(ev)
+        return ev
+
+    def elapsed(self) -> float:
+        if self.started is None:
+            return 0.0
+        return (self.finished or time.time()) - self.started
+
+    def progress(self) -> dict:
+        """Numbers for the progress bars: batches done, fractions, examples/s, ETA (s)."""
+        with self._lock:
+            last = next((e for e in reversed(self.events) if e.kind in ("batch", "epoch")), None)
+        epoch, batch = (last.epoch, last.batch) if last else (0, 0)
+        if last is not None and last.kind == "epoch":
+            batch = self.steps_per_epoch
+        done = max(0, (epoch - 1)) * self.steps_per_epoch + batch if epoch else 0
+        total = max(1, self.total_steps)
+        el = self.elapsed()
+        rate = done / el if el > 0 and done else 0.0  # batches per second
+        return {
+            "epoch": epoch,
+            "batch": batch,
+            "done": done,
+            "total": total,
+            "run_fraction": min(1.0, done / total),
+            "epoch_fraction": min(1.0, batch / max(1, self.steps_per_epoch)),
+            "examples_per_s": rate * self.recipe.batch_size,
+            "elapsed": el,
+            "eta": (total - done) / rate if rate > 0 and self.state == RUNNING else None,
+        }
+
+    def batch_series(self) -> dict[str, list]:
+        """Per-batch training loss and accuracy so far: {'step', 'loss', 'accuracy'} lists."""
+        with self._lock:
+            evs = [e for e in self.events if e.kind == "batch"]
+        return {
+            "step": [(e.epoch - 1) * self.steps_per_epoch + e.batch for e in evs],
+            "loss": [e.logs.get("loss") for e in evs],
+            "accuracy": [e.logs.get("accuracy") for e in evs],
+        }
+
+
+def _label(recipe: TrainingRecipe, n: int) -> str:
+    return (
+        f"Run {n}: {recipe.optimizer} lr={recipe.learning_rate:g}, batch {recipe.batch_size}, "
+        f"{recipe.epochs} ep, {recipe.train_size:,} images, {recipe.loss.replace('_', ' ')}"
+    )
+
+
+class JobRegistry:
+    """Every job of the server process; at most `max_jobs` run at once, the rest wait in FIFO order."""
+
+    def __init__(self, max_jobs: int | None = None):
+        self.max_jobs = max_jobs or default_max_jobs()
+        self.jobs: dict[str, Job] = {}
+        self._by_token: dict[str, str] = {}
+        self._queue: deque[str] = deque()
+        self._inputs: dict[str, tuple] = {}
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def submit(self, arch: Architecture, recipe: TrainingRecipe, mnist, token: str | None = None, callbacks=()) -> Job:
+        """Queue a training job (starts now if a slot is free). A repeated `token` returns the first job."""
+        with self._lock:
+            if token is not None and token in self._by_token:
+                return self.jobs[self._by_token[token]]
+            job = Job(uuid.uuid4().hex[:12], arch, recipe, token=token, label=_label(recipe, len(self.jobs) + 1))
+            self.jobs[job.id] = job
+            if token is not None:
+                self._by_token[token] = job.id
+            self._inputs[job.id] = (mnist, tuple(callbacks))
+            self._queue.append(job.id)
+        self._dispatch()
+        return job
+
+    def get(self, job_id: str | None) -> Job | None:
+        return self.jobs.get(job_id) if job_id else None
+
+    def by_token(self, token: str) -> Job | None:
+        return self.get(self._by_token.get(token))
+
+    def queue_position(self, job_id: str) -> int | None:
+        """1 for the next job to start; None when not queued."""
+        with self._lock:
+            return self._queue.index(job_id) + 1 if job_id in self._queue else None
+
+    def cancel(self, job_id: str) -> None:
+        """Stop at the next batch (keeping the weights learned so far); a queued job never starts."""
+        job = self.jobs.get(job_id)
+        if job is None:
+            return
+        with self._lock:
+            if job_id in self._queue:
+                self._queue.remove(job_id)
+                self._inputs.pop(job_id, None)
+                job.state, job.message, job.finished = CANCELLED, "Cancelled before it started.", time.time()
+                return
+        job._cancel.set()
+
+    def wait(self, job_id: str, timeout: float = 60) -> Job:
+        """Block until the job reaches a final state (for tests and scripts)."""
+        job = self.jobs[job_id]
+        deadline = time.time() + timeout
+        while job.state not in TERMINAL and time.time() < deadline:
+            time.sleep(0.02)
+        return job
+
+    def _dispatch(self) -> None:
+        with self._lock:
+            while self._running < self.max_jobs and self._queue:
+                jid = self._queue.popleft()
+                self._running += 1
+                job = self.jobs[jid]
+                job.state = RUNNING
+                mnist, cbs = self._inputs.pop(jid)
+                threading.Thread(target=self._worker, args=(job, mnist, cbs), name=f"train-{jid}", daemon=True).start()
+
+    def _worker(self, job: Job, mnist, callbacks) -> None:
+        try:
+            run_job(job, mnist, callbacks)
+        finally:
+            with self._lock:
+                self._running -= 1
+            self._dispatch()
+
+
+def run_job(job: Job, mnist, callbacks=()) -> None:
+    """Train `job` in the calling thread; every outcome ends in a final state with a message."""
+    job.started = time.time()
+    job.state = RUNNING
+    try:
+        configure_tf_threads()
+        from cnn_core.jobs_keras import train  # keras lives there, imported only in worker threads
+
+        train(job, mnist, callbacks)
+        if job.state == RUNNING:
+            job.state = CANCELLED if job._cancel.is_set() else DONE
+            if job.state == CANCELLED:
+                job.message = f"Cancelled after {len(job.history)} full epoch(s); the weights learned so far are kept."
+    except Exception as e:  # noqa: BLE001 - any failure becomes a message on the page, never a crash
+        job.state = FAILED
+        job.message = f"Training failed: {type(e).__name__}: {e}"
+        job.traceback = traceback.format_exc()
+    finally:
+        job.finished = time.time()
+        job.add_event("end", logs={"state": job.state})
+
+
+def is_bad_loss(x) -> bool:
+    return x is None or not math.isfinite(float(x))
+
+
+def steps_for(n_train: int, recipe: TrainingRecipe) -> int:
+    return batches_per_epoch(n_train, recipe.batch_size, recipe.validation_split)

@@ -1,0 +1,131 @@
+"""The training-job runner: lifecycle, ordered progress, cancel, NaN stop, failure, double start, queue."""
+
+import subprocess
+import sys
+import threading
+
+import keras
+import numpy as np
+import pytest
+
+from cnn_core import jobs
+from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
+from cnn_core.jobs import JobRegistry
+
+TINY = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
+RECIPE = TrainingRecipe(epochs=2, batch_size=32, train_size=300, validation_split=0.1)
+
+
+@pytest.fixture(scope="module")
+def small(mnist):
+    (xtr, ytr), (xte, yte) = mnist
+    return (xtr[:300], ytr[:300]), (xte[:200], yte[:200])
+
+
+class AtBatch(keras.callbacks.Callback):
+    """Runs `fn(batch)` after every training batch (batch is 0-based)."""
+
+    def __init__(self, fn):
+        super().__init__()
+        self.fn = fn
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.fn(batch)
+
+
+def test_import_needs_no_tensorflow():
+    code = "import sys, cnn_core.jobs, cnn_core.metrics; print('tensorflow' in sys.modules, 'streamlit' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]
+
+
+def test_max_jobs_from_env(monkeypatch):
+    monkeypatch.setenv(jobs.MAX_JOBS_ENV, "3")
+    assert jobs.default_max_jobs() == 3
+    monkeypatch.setenv(jobs.MAX_JOBS_ENV, "nonsense")
+    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
+    assert jobs.default_max_jobs() == 1
+
+
+def test_completes_with_ordered_events_history_and_kernels(small):
+    reg = JobRegistry(1)
+    job = reg.wait(reg.submit(TINY, RECIPE, small).id)
+    assert job.state == jobs.DONE, job.message
+    steps = jobs.steps_for(300, RECIPE)  # 270 training images / 32 = 9 batches
+    assert job.steps_per_epoch == steps == 9
+    kinds = [e.kind for e in job.events]
+    assert kinds[0] == "start" and kinds[-1] == "end"
+    assert [e.seq for e in job.events] == list(range(len(job.events)))
+    assert kinds.count("batch") == 2 * steps and kinds.count("epoch") == 2
+    order = [(e.epoch, e.batch) for e in job.events if e.kind == "batch"]
+    assert order == sorted(order) and order[-1] == (2, steps)
+    assert [h["epoch"] for h in job.history] == [1, 2]
+    assert {"loss", "accuracy", "val_loss", "val_accuracy"} <= set(job.history[-1])
+    assert len(job.kernels) == 3 and job.kernels[0].shape == (3, 3, 1, 4)  # before training + each epoch
+    assert not np.allclose(job.kernels[0], job.kernels[-1])
+    assert job.model is not None and 0 <= job.test_accuracy <= 1
+    p = job.progress()
+    assert p["done"] == p["total"] == 2 * steps and p["run_fraction"] == 1.0
+
+
+def test_cancel_mid_epoch_keeps_weights(small):
+    reg = JobRegistry(1)
+    holder = {}
+    cb = AtBatch(lambda b: b == 2 and reg.cancel(holder["id"]))
+    job = reg.submit(TINY, RECIPE, small, callbacks=[cb])
+    holder["id"] = job.id
+    reg.wait(job.id)
+    assert job.state == jobs.CANCELLED
+    batches = [e for e in job.events if e.kind == "batch"]
+    assert len(batches) < job.steps_per_epoch  # stopped inside the first epoch
+    assert job.model is not None and job.history[-1].get("partial")
+    assert "kept" in job.message
+
+
+def test_nan_loss_stops_with_plain_words(small):
+    reg = JobRegistry(1)
+    job = reg.wait(reg.submit(TINY, RECIPE.with_(optimizer="sgd", learning_rate=1e30), small).id)
+    assert job.state == jobs.NAN
+    assert "NaN" in job.message and "learning rate" in job.message
+    assert job.model is None
+    assert sum(e.kind == "batch" for e in job.events) < job.total_steps
+
+
+def test_exception_inside_training_marks_failed(small):
+    def boom(batch):
+        raise RuntimeError("disk on fire")
+
+    reg = JobRegistry(1)
+    job = reg.wait(reg.submit(TINY, RECIPE, small, callbacks=[AtBatch(boom)]).id)
+    assert job.state == jobs.FAILED and "disk on fire" in job.message
+    assert job.model is None
+    # the registry still works afterwards
+    assert reg.wait(reg.submit(TINY, RECIPE.with_(epochs=1), small).id).state == jobs.DONE
+
+
+def test_double_start_with_same_token_is_one_job(small):
+    reg = JobRegistry(1)
+    a = reg.submit(TINY, RECIPE.with_(epochs=1), small, token="click-1")
+    b = reg.submit(TINY, RECIPE.with_(epochs=1), small, token="click-1")
+    assert a is b and len(reg.jobs) == 1
+    assert reg.by_token("click-1") is a
+    reg.wait(a.id)
+
+
+def test_queue_when_limit_reached(small):
+    reg = JobRegistry(max_jobs=1)
+    gate = threading.Event()
+    first = reg.submit(TINY, RECIPE.with_(epochs=1), small, callbacks=[AtBatch(lambda b: gate.wait(30))])
+    second = reg.submit(TINY, RECIPE.with_(epochs=1), small)
+    third = reg.submit(TINY, RECIPE.with_(epochs=1), small)
+    assert first.state == jobs.RUNNING
+    assert second.state == third.state == jobs.QUEUED
+    assert reg.queue_position(second.id) == 1 and reg.queue_position(third.id) == 2
+    reg.cancel(third.id)  # a queued job can be cancelled before it starts
+    assert third.state == jobs.CANCELLED and reg.queue_position(second.id) == 1
+    gate.set()
+    reg.wait(first.id)
+    reg.wait(second.id)
+    assert first.state == second.state == jobs.DONE
+    assert second.started >= first.finished - 0.5
+    assert third.started is None
