@@ -1,0 +1,234 @@
+"""A library of classic image kernels (filters), plus checks for kernels a learner types in.
+
+Pure NumPy, no TensorFlow. Every kernel is meant for cross-correlation (what
+Keras' Conv2D computes): the weight at row r, column c multiplies the pixel at
+the same place in the window; nothing is flipped. So "Sobel x" answers positive
+where the picture gets brighter to the right.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_WEIGHT = 1000.0  # larger weights only overflow the picture; we refuse them with a message
+CUSTOM_SIZES = (3, 5)
+GAUSSIAN_SIZES = tuple(range(3, 16, 2))
+
+
+class BadKernel(ValueError):
+    """A kernel we cannot use; the message says why in plain words."""
+
+
+@dataclass(frozen=True)
+class Kernel:
+    """A named filter. `second` is set for a two-kernel operation (gradient magnitude).
+
+    weights, second : (K, K) float64 arrays.
+    With `second`, the output is sqrt(a**2 + b**2) where a, b are the two cross-correlations.
+    """
+
+    name: str
+    purpose: str
+    weights: np.ndarray
+    second: np.ndarray | None = None
+    family: str = ""
+
+    @property
+    def size(self) -> int:
+        return int(self.weights.shape[0])
+
+    @property
+    def signed(self) -> bool:
+        """True when outputs can be negative (some weight is negative) and it is not a magnitude."""
+        return self.second is None and bool((self.weights < 0).any())
+
+
+def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
+    """(size, size) Gaussian weights exp(-(x^2 + y^2) / (2 sigma^2)), normalised to sum 1.
+
+    size must be odd and >= 1 (the centre is a pixel); sigma > 0, in pixels.
+    """
+    if size < 1 or size % 2 == 0:
+        raise BadKernel(f"A Gaussian kernel needs an odd size (3, 5, 7, ...), not {size}.")
+    if not sigma > 0:
+        raise BadKernel("The Gaussian's sigma must be above 0.")
+    x = np.arange(size) - (size - 1) / 2
+    g1 = np.exp(-(x**2) / (2 * sigma**2))
+    g = np.outer(g1, g1)
+    return g / g.sum()
+
+
+def _a(rows) -> np.ndarray:
+    return np.array(rows, dtype=np.float64)
+
+
+SOBEL_X = _a([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+SOBEL_Y = SOBEL_X.T.copy()
+PREWITT_X = _a([[-1, 0, 1], [-1, 0, 1], [-1, 0, 1]])
+_BINOMIAL5 = np.outer([1, 4, 6, 4, 1], [1, 4, 6, 4, 1]) / 256.0
+_DELTA5 = np.zeros((5, 5))
+_DELTA5[2, 2] = 1.0
+
+NAMES = (
+    "Identity",
+    "Box blur 3x3",
+    "Box blur 5x5",
+    "Gaussian blur",
+    "Sharpen",
+    "Unsharp mask 5x5",
+    "Laplacian (4-neighbour)",
+    "Laplacian (8-neighbour)",
+    "Sobel x",
+    "Sobel y",
+    "Prewitt x",
+    "Prewitt y",
+    "Gradient magnitude (Sobel)",
+    "Emboss",
+    "Outline",
+)
+
+
+def library(gauss_size: int = 5, gauss_sigma: float = 1.0) -> dict[str, Kernel]:
+    """Every kernel of the library by name (in NAMES order); the Gaussian uses the size and sigma given."""
+    ks = [
+        Kernel(
+            "Identity",
+            "Copies the picture: 1 in the centre, 0 elsewhere.",
+            _a([[0, 0, 0], [0, 1, 0], [0, 0, 0]]),
+            family="other",
+        ),
+        Kernel(
+            "Box blur 3x3",
+            "Blurs: each pixel becomes the mean of its 3x3 neighbourhood.",
+            np.full((3, 3), 1 / 9),
+            family="blur",
+        ),
+        Kernel(
+            "Box blur 5x5", "Blurs more: the mean of the 5x5 neighbourhood.", np.full((5, 5), 1 / 25), family="blur"
+        ),
+        Kernel(
+            "Gaussian blur",
+            f"Smooth blur: near pixels weigh more than far ones (size {gauss_size}, sigma {gauss_sigma:g}).",
+            gaussian(gauss_size, gauss_sigma),
+            family="blur",
+        ),
+        Kernel(
+            "Sharpen",
+            "Sharpens: the centre counts 5 times, its 4 neighbours are subtracted.",
+            _a([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
+            family="sharpen",
+        ),
+        Kernel(
+            "Unsharp mask 5x5",
+            "Sharpens: the picture plus (picture minus its blur).",
+            2 * _DELTA5 - _BINOMIAL5,
+            family="sharpen",
+        ),
+        Kernel(
+            "Laplacian (4-neighbour)",
+            "Finds edges in every direction: centre against its 4 neighbours.",
+            _a([[0, 1, 0], [1, -4, 1], [0, 1, 0]]),
+            family="edge",
+        ),
+        Kernel(
+            "Laplacian (8-neighbour)",
+            "Finds edges in every direction: centre against all 8 neighbours.",
+            _a([[1, 1, 1], [1, -8, 1], [1, 1, 1]]),
+            family="edge",
+        ),
+        Kernel(
+            "Sobel x",
+            "Finds vertical edges: positive where the picture gets brighter to the right.",
+            SOBEL_X,
+            family="edge",
+        ),
+        Kernel(
+            "Sobel y",
+            "Finds horizontal edges: positive where the picture gets brighter downwards.",
+            SOBEL_Y,
+            family="edge",
+        ),
+        Kernel("Prewitt x", "Like Sobel x, with equal weights on the three rows.", PREWITT_X, family="edge"),
+        Kernel(
+            "Prewitt y", "Like Sobel y, with equal weights on the three columns.", PREWITT_X.T.copy(), family="edge"
+        ),
+        Kernel(
+            "Gradient magnitude (Sobel)",
+            "Edge strength in any direction: sqrt(Sobel x² + Sobel y²), two kernels combined.",
+            SOBEL_X,
+            second=SOBEL_Y,
+            family="edge",
+        ),
+        Kernel(
+            "Emboss",
+            "Makes a relief: light from the top-left, shadow to the bottom-right.",
+            _a([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]),
+            family="other",
+        ),
+        Kernel(
+            "Outline",
+            "Keeps only outlines: the centre against the sum of its 8 neighbours.",
+            _a([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
+            family="edge",
+        ),
+    ]
+    return {k.name: k for k in ks}
+
+
+def parse_kernel(values) -> np.ndarray:
+    """Cells typed by a learner (nested lists, a DataFrame, an array) -> a checked (K, K) float64 kernel.
+
+    Raises BadKernel, with a sentence a learner understands, for empty cells, text,
+    NaN, infinity, weights beyond +-MAX_WEIGHT, or a grid that is not square.
+    """
+    a = np.asarray(getattr(values, "values", values), dtype=object)
+    if a.size == 0 or a.ndim != 2:
+        raise BadKernel("The kernel is empty: type a number in every cell.")
+    if a.shape[0] != a.shape[1]:
+        raise BadKernel(f"The kernel must be square; this one is {a.shape[0]}x{a.shape[1]}.")
+    out = np.empty(a.shape, dtype=np.float64)
+    for (r, c), v in np.ndenumerate(a):
+        where = f"row {r + 1}, column {c + 1}"
+        if v is None or (isinstance(v, str) and not v.strip()):
+            raise BadKernel(f"The cell at {where} is empty: type a number in every cell.")
+        try:
+            x = float(v)
+        except (TypeError, ValueError):
+            raise BadKernel(f"The cell at {where} holds '{v}', which is not a number.") from None
+        if math.isnan(x):
+            raise BadKernel(f"The cell at {where} is empty or not a number (NaN): type a number.")
+        if math.isinf(x) or abs(x) > MAX_WEIGHT:
+            raise BadKernel(
+                f"The cell at {where} holds {x:g}, too large: keep every weight between "
+                f"-{MAX_WEIGHT:g} and {MAX_WEIGHT:g} so the output stays readable."
+            )
+        out[r, c] = x
+    return out
+
+
+def normalise(k: np.ndarray) -> np.ndarray:
+    """(K, K) kernel scaled so its weights sum to 1 (keeps the picture's brightness).
+
+    Raises BadKernel when the weights sum to (about) 0, as edge detectors do: there is
+    nothing to divide by.
+    """
+    s = float(np.sum(k))
+    if abs(s) < 1e-12:
+        raise BadKernel(
+            "These weights sum to 0 (as edge detectors do), so they cannot be scaled to sum 1; "
+            "the kernel is used as typed."
+        )
+    return k / s
+
+
+def flip(k: np.ndarray) -> np.ndarray:
+    """The kernel rotated by 180 degrees: correlating with flip(k) is convolving with k."""
+    return np.asarray(k)[::-1, ::-1].copy()
+
+
+def is_symmetric_180(k: np.ndarray) -> bool:
+    """True when flipping changes nothing, so convolution and cross-correlation give the same output."""
+    return bool(np.allclose(k, flip(k)))
