@@ -14,7 +14,9 @@ PAGES = {
     "Learn": [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/data.py", title="Data", icon=":material/dataset:"),
+        st.Page("pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
     ],
+    "Play": [st.Page("pages/draw.py", title="Draw", icon=":material/draw:")],
 }
 
 page = st.navigation(PAGES)

@@ -1,0 +1,61 @@
+"""Draw a digit and watch the network read it: preprocessing, prediction, every layer, saliency."""
+
+import streamlit as st
+
+from cnn_core.digits import BadDrawing, EmptyDrawing
+from cnn_core.features import layer_rows, read_picture, reader_for
+from ui import draw_input, draw_layers, draw_result, models, state
+
+st.title("Draw a digit")
+st.write(
+    "Draw a digit with the mouse (or a finger). The network reads it the moment you lift the pen: "
+    "below you see how the drawing becomes its 28 x 28 input, what it answers, and what every layer computed."
+)
+
+choices = models.model_choices()
+active_id, _, _ = models.active_model()
+if len(choices) > 1:
+    model_id = st.selectbox(
+        "Model", list(choices), index=list(choices).index(active_id), format_func=choices.get, key="draw_model"
+    )
+else:
+    model_id = active_id
+model = models.get_model(model_id)
+rows = layer_rows(model)
+
+
+@st.fragment
+def play():
+    left, right = st.columns([1, 1.4], gap="large")
+    with left:
+        pic = draw_input.picture()
+    steps_box = st.container()
+    with steps_box:
+        st.subheader("From your drawing to the network's input")
+        switches = draw_result.step_switches() if not pic.is_mnist else None
+    if pic.pixels is None:
+        right.info(pic.note or "Draw a digit in the black square: the prediction appears when you lift the pen.")
+        return
+    try:
+        pre, reading = read_picture(model, pic.pixels, switches, is_mnist=pic.is_mnist)
+    except EmptyDrawing:
+        right.info("Draw a digit in the black square: the prediction appears when you lift the pen.")
+        return
+    except BadDrawing as e:
+        right.error(f"This picture cannot be read: {e}")
+        return
+    st.session_state[state.DRAWN_DIGIT] = pre.image
+    with right:
+        draw_result.prediction(reading, choices[model_id])
+    with steps_box:
+        draw_result.steps(pre)
+    st.subheader("Why this answer: saliency")
+    draw_result.saliency(pre.image, reading)
+    st.subheader("Every layer, in order")
+    shared = st.toggle("One colour scale per layer (off: each map scaled to its own maximum)", value=False)
+    draw_layers.layers(reading, rows, shared)
+    st.subheader("Look closer: one feature map and its kernel")
+    draw_layers.focus(reader_for(model), reading)
+
+
+play()

@@ -1,0 +1,99 @@
+"""Where the Draw page's picture comes from: the canvas, an uploaded photo, or an MNIST test image.
+
+Each helper returns plain values (a NumPy picture or None) for cnn_core to read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.images import BadImage, decode_image
+from ui import resources, state
+
+CANVAS_SIZE = 280
+CANVAS_GEN = "draw_canvas_gen"  # bumped by Clear: a new key gives a fresh, empty canvas
+CANVAS_PREFIX = "draw_canvas_"  # the canvas key is CANVAS_PREFIX + generation
+DRAW, UPLOAD = "Draw", "Upload a photo"
+
+
+@dataclass
+class Picture:
+    pixels: np.ndarray | None  # what cnn_core.digits reads; None when there is nothing yet
+    source: str  # "canvas", "upload" or "test"
+    is_mnist: bool = False  # already a 28x28 MNIST image: no preprocessing needed
+    note: str = ""
+
+
+def canvas_key() -> str:
+    return f"{CANVAS_PREFIX}{st.session_state.get(CANVAS_GEN, 0)}"
+
+
+def _clear_canvas() -> None:
+    st.session_state.pop(canvas_key(), None)
+    st.session_state[CANVAS_GEN] = st.session_state.get(CANVAS_GEN, 0) + 1
+
+
+def canvas() -> Picture:
+    """The drawing canvas (white on black), its stroke width slider and a Clear button."""
+    from streamlit_drawable_canvas import st_canvas  # registers its assets: needs a running app
+
+    width = st.slider("Stroke width", 8, 40, 22, help="Thicker strokes look more like MNIST's pen.")
+    result = st_canvas(
+        stroke_width=width,
+        stroke_color="#FFFFFF",
+        background_color="#000000",
+        width=CANVAS_SIZE,
+        height=CANVAS_SIZE,
+        drawing_mode="freedraw",
+        return_image_data=True,
+        key=canvas_key(),
+    )
+    st.button("Clear", icon=":material/delete:", on_click=_clear_canvas)
+    st.caption("Draw one digit, large, in the black square; the toolbar's arrows undo and redo strokes.")
+    return Picture(result.image_data, "canvas")
+
+
+def upload() -> Picture:
+    """A photo or scan of a handwritten digit; None (with a friendly message) when it cannot be read."""
+    f = st.file_uploader("A photo of one handwritten digit", type=["png", "jpg", "jpeg", "bmp", "gif", "webp"])
+    if f is None:
+        return Picture(None, "upload", note="Upload a picture of a single digit, dark on light or light on dark.")
+    try:
+        return Picture(decode_image(f.getvalue()), "upload")
+    except BadImage as e:
+        st.error(f"This file cannot be used: {e}", icon=":material/image_not_supported:")
+        return Picture(None, "upload", note="Try another picture, or draw the digit instead.")
+
+
+def _back_to_drawing() -> None:
+    st.session_state[state.DRAW_TEST_IMAGE] = None
+
+
+def test_image(index: int) -> Picture:
+    """MNIST test image `index`, sent from the Evaluate page, with a button back to drawing."""
+    st.button("Back to drawing", icon=":material/draw:", on_click=_back_to_drawing)
+    try:
+        image, label = resources.samples().by_test_index(index)
+    except KeyError:
+        data = resources.mnist_with_progress_bar()
+        if data is None:
+            return Picture(None, "test", note="This test image needs the full MNIST dataset.")
+        (_, _), (x, y) = data
+        if not 0 <= index < len(x):
+            st.warning(f"There is no test image #{index}; the test set has {len(x):,}.")
+            return Picture(None, "test")
+        image, label = x[index], int(y[index])
+    st.image(image, caption=f"MNIST test image #{index} (its label: {label})", width=CANVAS_SIZE)
+    return Picture(image, "test", is_mnist=True, note=f"MNIST test image #{index}, label {label}")
+
+
+def picture() -> Picture:
+    """The learner's input: a test image sent from Evaluate if any, else the canvas or an upload."""
+    index = st.session_state.get(state.DRAW_TEST_IMAGE)
+    if index is not None:
+        return test_image(int(index))
+    mode = st.segmented_control("Input", [DRAW, UPLOAD], default=DRAW, key="draw_source") or DRAW
+    return canvas() if mode == DRAW else upload()
