@@ -97,7 +97,7 @@ def _from_keras(progress: Progress) -> dict[str, bytes]:
     from keras.datasets import mnist  # imported only on a cache miss
 
     (xtr, ytr), (xte, yte) = mnist.load_data()
-    arrays = dict(zip(FILES, (xtr, ytr, xte, yte)))
+    arrays = dict(zip(FILES, (xtr, ytr, xte, yte), strict=True))
     return {n: to_idx(a) for n, a in arrays.items()}
 
 

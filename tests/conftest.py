@@ -24,3 +24,6 @@ def shipped_model():
     from cnn_core.model import load_model
 
     return load_model()
+
+
+APP = str(ROOT / "app.py")  # AppTest.from_file resolves relative paths against the calling file

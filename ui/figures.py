@@ -14,7 +14,9 @@ def pixel_matrix(img: np.ndarray, title: str, fmt: str = "d") -> go.Figure:
     fig = px.imshow(img, color_continuous_scale=GREY, text_auto=f".{2 if fmt == 'f' else 0}f" if fmt == "f" else True)
     fig.update_traces(textfont_size=8)
     fig.update_layout(
-        title=title, height=620, margin=dict(l=10, r=10, t=40, b=10),
+        title=title,
+        height=620,
+        margin=dict(l=10, r=10, t=40, b=10),
         coloraxis_colorbar=dict(title="value"),
     )
     return fig
@@ -43,8 +45,13 @@ def class_balance(train_counts: np.ndarray, test_counts: np.ndarray) -> go.Figur
         ]
     )
     fig.update_layout(
-        barmode="group", xaxis_type="category", xaxis_title="digit", yaxis_title="images", height=380,
-        margin=dict(l=10, r=10, t=30, b=10), legend=dict(orientation="h", y=1.1),
+        barmode="group",
+        xaxis_type="category",
+        xaxis_title="digit",
+        yaxis_title="images",
+        height=380,
+        margin=dict(l=10, r=10, t=30, b=10),
+        legend=dict(orientation="h", y=1.1),
     )
     return fig
 
@@ -53,29 +60,50 @@ def vector_bar(values, title: str, y_title: str = "value") -> go.Figure:
     """A 10-vector (one-hot or probabilities) as bars labelled 0-9."""
     values = np.asarray(values, dtype=float)
     fig = go.Figure(go.Bar(x=[str(i) for i in range(len(values))], y=values, text=[f"{v:.2g}" for v in values]))
-    fig.update_layout(title=title, xaxis_title="digit", yaxis_title=y_title, height=260, margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(
+        title=title, xaxis_title="digit", yaxis_title=y_title, height=260, margin=dict(l=10, r=10, t=40, b=10)
+    )
     return fig
 
 
 def network_diagram(rows) -> go.Figure:
     """One block per layer of a formulas.layer_table, height growing with its output size, labelled with shapes."""
-    colours = {"Conv2D": "#4C78A8", "MaxPooling2D": "#F58518", "AveragePooling2D": "#F58518",
-               "Flatten": "#9D9D9D", "Dense": "#54A24B"}
+    colours = {
+        "Conv2D": "#4C78A8",
+        "MaxPooling2D": "#F58518",
+        "AveragePooling2D": "#F58518",
+        "Flatten": "#9D9D9D",
+        "Dense": "#54A24B",
+    }
     fig = go.Figure()
     sizes = [np.log2(1 + np.prod(r.output_shape)) for r in rows]
     top = max(sizes)
     for i, (r, s) in enumerate(zip(rows, sizes, strict=True)):
         h = 0.25 + 0.75 * s / top
         shape = "x".join(str(d) for d in r.output_shape)
-        fig.add_shape(type="rect", x0=i - 0.4, x1=i + 0.4, y0=-h / 2, y1=h / 2,
-                      fillcolor=colours.get(r.kind, "#777"), line_width=0, opacity=0.85)
+        fig.add_shape(
+            type="rect",
+            x0=i - 0.4,
+            x1=i + 0.4,
+            y0=-h / 2,
+            y1=h / 2,
+            fillcolor=colours.get(r.kind, "#777"),
+            line_width=0,
+            opacity=0.85,
+        )
         fig.add_annotation(x=i, y=h / 2 + 0.08, text=f"<b>{r.name}</b><br>{r.kind}", showarrow=False, font_size=10)
         fig.add_annotation(x=i, y=-h / 2 - 0.1, text=f"{shape}<br>{r.params:,} params", showarrow=False, font_size=10)
-    fig.add_trace(go.Scatter(
-        x=list(range(len(rows))), y=[0] * len(rows), mode="markers", marker_opacity=0,
-        hovertext=[f"{r.name}: {r.config} -> {r.output_shape}, {r.params:,} parameters" for r in rows],
-        hoverinfo="text", showlegend=False,
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=list(range(len(rows))),
+            y=[0] * len(rows),
+            mode="markers",
+            marker_opacity=0,
+            hovertext=[f"{r.name}: {r.config} -> {r.output_shape}, {r.params:,} parameters" for r in rows],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
     fig.update_xaxes(visible=False, range=[-0.6, len(rows) - 0.4])
     fig.update_yaxes(visible=False, range=[-0.85, 0.85])
     fig.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0), plot_bgcolor="white")

@@ -21,7 +21,7 @@ def shipped_model():
 
 
 def runs() -> dict:
-    """This session's runs: {run_id: run}, where run has at least .label and .model (Keras)."""
+    """This session's runs: {run_id: cnn_core.jobs.Job}; .label, and .model (Keras, None until usable)."""
     return st.session_state.setdefault(state.RUNS, {})
 
 
@@ -32,8 +32,16 @@ def model_choices() -> dict[str, str]:
     return out
 
 
+def usable_run_ids() -> list[str]:
+    """Ids of this session's runs that have a usable model (finished or cancelled), oldest first."""
+    return [rid for rid, r in runs().items() if getattr(r, "model", None) is not None]
+
+
 def active_model_id() -> str:
+    """The run the learner picked; if none was picked, the latest usable run; else the shipped model."""
     rid = st.session_state.get(state.ACTIVE_RUN)
+    if rid is None and usable_run_ids():
+        return usable_run_ids()[-1]
     return rid if rid in runs() and getattr(runs()[rid], "model", None) is not None else SHIPPED
 
 

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Set up everything the app needs: a virtualenv in .venv, the pinned packages, the MNIST data.
+#   bash scripts/setup.sh        runtime only
+#   bash scripts/setup.sh dev    plus the test tools and Chromium for browser tests
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+if [ ! -x .venv/bin/python ]; then
+  echo "== creating .venv with $($PY --version)"
+  $PY -m venv .venv
+fi
+req=requirements.txt
+[ "${1:-}" = dev ] && req=requirements-dev.txt
+echo "== installing $req"
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -r "$req"
+
+if [ "${1:-}" = dev ] && ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing Chromium for the browser tests (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "!! Chromium is missing: browser tests will be skipped. Install it with: sudo apt-get install -y chromium"
+  fi
+fi
+
+echo "== MNIST (fetched once into the cache, then verified by checksum)"
+.venv/bin/python -m cnn_core.data || echo "!! MNIST could not be fetched now; the app still starts and explains what to do."
