@@ -1,0 +1,39 @@
+"""Every page opens in a real browser without an exception element and with its main content."""
+
+import pytest
+
+from tests.e2e.conftest import open_page
+
+# url path -> a text that proves the page's main content rendered
+PAGES = {
+    "": "How a convolutional network reads handwritten digits",
+    "data": "The data: 70,000 handwritten digits",
+    "kernels": "Kernels",
+    "architecture": "Architecture",
+    "train": "Train",
+    "evaluate": "Evaluate",
+    "draw": "Draw",
+}
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_page_opens_cleanly(page, path):
+    open_page(page, path)
+    page.get_by_role("heading", name=PAGES[path]).first.wait_for(timeout=60_000)
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert page.locator("[data-testid='stSidebarNav']").count() == 1
+
+
+def test_data_page_index_changes_the_matrix(page):
+    open_page(page, "data")
+    box = page.get_by_label("Image index in the train set")
+    box.fill("0")
+    box.press("Enter")
+    page.get_by_text("train #0: label 5").wait_for()
+    assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_home_links_lead_to_pages(page):
+    open_page(page)
+    page.get_by_role("link", name="1. Data: the digits as numbers").click()
+    page.get_by_role("heading", name="The data: 70,000 handwritten digits").wait_for()
