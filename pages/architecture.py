@@ -1,0 +1,59 @@
+"""Architecture: edit the network and watch output sizes and parameter counts follow, checked against Keras."""
+
+import os
+
+import streamlit as st
+
+from cnn_core.formulas import layer_table
+from cnn_core.keras_check import check_with_keras  # imports TensorFlow only when called
+from ui import state
+from ui.architecture_charts import cost_bars, cost_summary, diagram_summary, network_diagram
+from ui.architecture_editor import architecture_editor
+from ui.architecture_notes import show_answers
+from ui.architecture_table import show_keras_check, show_table, show_totals
+
+KERAS_CHECKS = "arch_keras_checks"  # {Architecture: KerasCheck} for this session
+TRAIN_PAGE = "pages/train.py"
+
+st.title("Architecture")
+st.write(
+    "Change the network below. Every output size and parameter count is recomputed from the formulas "
+    "as you type, and Keras can check them."
+)
+
+arch = architecture_editor()
+st.session_state[state.ARCHITECTURE] = arch
+table = layer_table(arch)
+
+show_totals(table)
+left, right = st.columns([5, 2])
+with left:
+    st.subheader("Layer by layer")
+    show_table(table, arch.input_shape)
+with right:
+    st.subheader("Why these numbers?")
+    show_answers()
+
+st.subheader("The network as a picture")
+st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", config={"displayModeBar": False})
+st.caption(diagram_summary(table, arch.input_shape))
+st.plotly_chart(cost_bars(table), width="stretch", config={"displayModeBar": False})
+st.caption(cost_summary(table))
+
+st.subheader("Check with Keras")
+st.write("Build the real Keras model for this network (this loads TensorFlow, a few seconds the first time).")
+checks = st.session_state.setdefault(KERAS_CHECKS, {})
+if st.button("Check with Keras", icon=":material/fact_check:", key="arch_check_keras"):
+    with st.spinner("Building the Keras model..."):
+        checks[arch] = check_with_keras(arch)
+if arch in checks:
+    show_keras_check(checks[arch], table)
+
+st.divider()
+if os.path.exists(TRAIN_PAGE):
+    try:
+        st.page_link(TRAIN_PAGE, label="The Train page trains this network", icon=":material/model_training:")
+    except st.errors.StreamlitAPIException:
+        st.info("The Train page trains this network.")
+else:
+    st.info("This network is kept for your session: the Train page trains it.")

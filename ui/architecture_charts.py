@@ -1,0 +1,165 @@
+"""Plotly pictures of a layer table: the network diagram and the per-layer cost bars, each with a text summary."""
+
+from __future__ import annotations
+
+import math
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from cnn_core.costs import activation_bytes, cost_split
+from cnn_core.formulas import ArchitectureTable
+
+COLOURS = {
+    "Input": "#BAB0AC",
+    "Conv2D": "#4C78A8",
+    "MaxPooling2D": "#F58518",
+    "AveragePooling2D": "#E45756",
+    "Flatten": "#9D9D9D",
+    "Dense": "#54A24B",
+}
+BROKEN = "#D62728"
+
+
+def _shape(s) -> str:
+    return "x".join(str(d) for d in s)
+
+
+def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> go.Figure:
+    """One block per layer (and the input): height grows with the map's width, width with its depth.
+
+    Flat layers (Flatten, Dense) are drawn as thin bars whose height grows with their length.
+    The first impossible layer, if any, is drawn in red with a dashed outline.
+    """
+    layers = [("input", "Input", tuple(input_shape), 0, None)] + [
+        (r.name, r.kind, r.output_shape, r.params, r.error) for r in table.rows
+    ]
+    broken = table.first_error.name if table.first_error else None
+    biggest = max(max(s[0] if len(s) == 3 else math.log2(1 + s[0]) * 2, 1) for _, _, s, _, _ in layers)
+    fig = go.Figure()
+    for i, (name, kind, shape, params, error) in enumerate(layers):
+        if len(shape) == 3:
+            h = 0.15 + 0.85 * shape[0] / biggest
+            w = 0.15 + 0.65 * math.log2(1 + shape[2]) / 9  # 9 = log2(512): 256 filters fills most of a slot
+        else:
+            h = 0.15 + 0.85 * math.log2(1 + shape[0]) * 2 / biggest
+            w = 0.12
+        h = min(h, 1.0)
+        colour = BROKEN if name == broken else COLOURS.get(kind, "#777")
+        fig.add_shape(
+            type="rect",
+            x0=i - w / 2,
+            x1=i + w / 2,
+            y0=-h / 2,
+            y1=h / 2,
+            fillcolor=colour,
+            opacity=0.35
+            if (broken and i > 0 and error is None and name != broken and _after(table, name, broken))
+            else 0.9,
+            line=dict(color="black", width=2, dash="dash") if name == broken else dict(width=0),
+        )
+        fig.add_annotation(x=i, y=h / 2 + 0.1, text=f"<b>{name}</b>", showarrow=False, font_size=11)
+        label = _shape(shape) + (f"<br>{params:,} p" if params else "")
+        fig.add_annotation(x=i, y=-h / 2 - 0.13, text=label, showarrow=False, font_size=10)
+    # Legend entries (one per kind present) so the colours are explained on the figure itself.
+    kinds = dict.fromkeys(k for _, k, _, _, _ in layers)
+    for k in kinds:
+        fig.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", marker=dict(size=12, color=COLOURS[k], symbol="square"), name=k
+            )
+        )
+    if broken:
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker=dict(size=12, color=BROKEN, symbol="square"),
+                name="cannot exist",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=list(range(len(layers))),
+            y=[0] * len(layers),
+            mode="markers",
+            marker_opacity=0,
+            hovertext=[f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers],
+            hoverinfo="text",
+            showlegend=False,
+        )
+    )
+    fig.update_xaxes(visible=False, range=[-0.6, len(layers) - 0.4])
+    fig.update_yaxes(visible=False, range=[-0.75, 0.7])
+    fig.update_layout(
+        height=300,
+        margin=dict(l=0, r=0, t=10, b=0),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", y=-0.02, x=0),
+    )
+    return fig
+
+
+def _after(table: ArchitectureTable, name: str, broken: str) -> bool:
+    names = [r.name for r in table.rows]
+    return names.index(name) > names.index(broken)
+
+
+def diagram_summary(table: ArchitectureTable, input_shape: tuple[int, ...]) -> str:
+    """The diagram in words, for readers who cannot see it."""
+    steps = [f"input {_shape(input_shape)}"] + [f"{r.name} {_shape(r.output_shape)}" for r in table.rows]
+    return "Data flows left to right: " + " → ".join(steps) + "."
+
+
+def cost_bars(table: ArchitectureTable) -> go.Figure:
+    """Three bar charts side by side: parameters, multiply-accumulates and activation memory per layer."""
+    names = [r.name for r in table.rows]
+    colours = [COLOURS.get(r.kind, "#777") for r in table.rows]
+    fig = make_subplots(
+        rows=1,
+        cols=3,
+        subplot_titles=("Parameters", "Multiply-adds per digit", "Activation memory per digit (KiB)"),
+        horizontal_spacing=0.07,
+    )
+    series = (
+        [r.params for r in table.rows],
+        [r.macs for r in table.rows],
+        [b / 1024 for b in activation_bytes(table)],
+    )
+    for col, ys in enumerate(series, start=1):
+        text = [f"{y:,.1f}" if col == 3 else f"{y:,}" for y in ys]
+        fig.add_trace(
+            go.Bar(
+                x=names,
+                y=ys,
+                marker_color=colours,
+                text=text,
+                textposition="outside",
+                cliponaxis=False,
+                showlegend=False,
+            ),
+            row=1,
+            col=col,
+        )
+    for k in dict.fromkeys(r.kind for r in table.rows):
+        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=COLOURS[k], name=k), row=1, col=1)
+    fig.update_yaxes(rangemode="tozero")
+    fig.update_layout(
+        height=340,
+        margin=dict(l=10, r=10, t=40, b=10),
+        legend=dict(orientation="h", y=-0.25, x=0),
+        uniformtext_minsize=8,
+        uniformtext_mode="hide",
+    )
+    return fig
+
+
+def cost_summary(table: ArchitectureTable) -> str:
+    """One sentence contrasting where parameters and where compute live."""
+    s = cost_split(table)
+    return (
+        f"Conv layers hold {s.conv_params:.0%} of the parameters but do {s.conv_macs:.0%} of the multiply-adds; "
+        f"dense layers hold {s.dense_params:.0%} of the parameters and do {s.dense_macs:.0%} of the work. "
+        f"One digit's activations take {s.total_activation_bytes / 1024:,.1f} KiB in float32."
+    )

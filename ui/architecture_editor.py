@@ -1,0 +1,134 @@
+"""The network editor: widgets in, an `Architecture` out.
+
+Widget values live under the keys below; `load_preset` writes a whole
+architecture into them. The edited network is also kept in
+`st.session_state[ui.state.ARCHITECTURE]` by the page, and the editor starts
+from it, so the learner's network survives a visit to another page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core.architecture import (
+    ACTIVATIONS,
+    PADDINGS,
+    POOLS,
+    PRESETS,
+    SEED,
+    Architecture,
+    ConvBlock,
+    DenseLayer,
+)
+from ui import state
+
+MAX_CONV, MAX_DENSE = 4, 3
+PRESET_KEY = "arch_preset"
+N_CONV_KEY, N_DENSE_KEY = "arch_n_conv", "arch_n_dense"
+CONV_FIELDS = ("filters", "kernel_size", "stride", "padding", "activation", "pool", "pool_size")
+# A block or layer added beyond the stored network starts from these (they fit after the seed's blocks).
+NEW_BLOCK = ConvBlock(64, 3, padding="same", pool="none")
+NEW_DENSE = DenseLayer(32)
+
+PRESET_LABELS = {
+    "seed": "Seed (the article's network, 95k parameters)",
+    "small": "Small (fewer, narrower blocks)",
+    "wide": "Wide (twice the filters)",
+    "improved": "Improved ('same' padding, 5x5 kernels)",
+}
+
+
+def conv_key(i: int, field: str) -> str:
+    """Session key of field `field` of conv block `i` (1-based)."""
+    return f"arch_c{i}_{field}"
+
+
+def dense_key(j: int, field: str) -> str:
+    """Session key of field `field` ('units' or 'activation') of hidden dense layer `j` (1-based)."""
+    return f"arch_d{j}_{field}"
+
+
+def _values(arch: Architecture) -> dict:
+    """Every widget value describing `arch` (blocks beyond it get the NEW_* defaults)."""
+    v = {N_CONV_KEY: len(arch.conv_blocks), N_DENSE_KEY: len(arch.dense_layers)}
+    for i in range(1, MAX_CONV + 1):
+        b = arch.conv_blocks[i - 1] if i <= len(arch.conv_blocks) else NEW_BLOCK
+        for f in CONV_FIELDS:
+            v[conv_key(i, f)] = getattr(b, f)
+    for j in range(1, MAX_DENSE + 1):
+        d = arch.dense_layers[j - 1] if j <= len(arch.dense_layers) else NEW_DENSE
+        v[dense_key(j, "units")] = d.units
+        v[dense_key(j, "activation")] = d.activation
+    return v
+
+
+def load_preset(name: str | None = None) -> None:
+    """Write preset `name` (default: the one chosen in the selector) into the widgets."""
+    name = name or st.session_state.get(PRESET_KEY, "seed")
+    st.session_state.update(_values(PRESETS[name]))
+
+
+def _init_missing(stored: Architecture) -> None:
+    # Streamlit forgets the keys of widgets it did not draw (another page, a hidden block):
+    # refill only those, from the stored network, so nothing the learner set is lost.
+    for k, v in _values(stored).items():
+        if k not in st.session_state:
+            st.session_state[k] = v
+    st.session_state.setdefault(PRESET_KEY, "seed")
+
+
+def _conv_block(i: int) -> ConvBlock:
+    with st.container(border=True):
+        st.markdown(f"**Block {i}**")
+        filters = st.number_input("Filters", 1, 256, step=1, key=conv_key(i, "filters"))
+        c1, c2 = st.columns(2)
+        kernel = c1.number_input("Kernel size", 1, 7, step=1, key=conv_key(i, "kernel_size"))
+        stride = c2.number_input("Stride", 1, 3, step=1, key=conv_key(i, "stride"))
+        c5, c6 = st.columns(2)
+        padding = c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"))
+        activation = c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"))
+        c3, c4 = st.columns(2)
+        pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"))
+        pool_size = c4.selectbox("Pool size", (2, 3), key=conv_key(i, "pool_size"), disabled=pool == "none")
+    return ConvBlock(int(filters), int(kernel), int(stride), padding, activation, pool, int(pool_size))
+
+
+def _dense_layer(j: int) -> DenseLayer:
+    with st.container(border=True):
+        st.markdown(f"**Dense {j}**")
+        units = st.number_input("Units", 1, 1024, step=1, key=dense_key(j, "units"))
+        activation = st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"))
+    return DenseLayer(int(units), activation)
+
+
+def architecture_editor() -> Architecture:
+    """Draw the preset selector and the block editors; return the network they describe."""
+    stored = st.session_state.get(state.ARCHITECTURE, SEED)
+    _init_missing(stored)
+    top = st.columns([2, 1, 1])
+    top[0].selectbox(
+        "Start from a preset",
+        list(PRESETS),
+        format_func=PRESET_LABELS.get,
+        key=PRESET_KEY,
+        on_change=load_preset,
+        help="Choosing a preset replaces every setting below.",
+    )
+    n_conv = top[1].number_input("Conv blocks", 1, MAX_CONV, step=1, key=N_CONV_KEY)
+    n_dense = top[2].number_input("Hidden dense layers", 0, MAX_DENSE, step=1, key=N_DENSE_KEY)
+
+    cols = st.columns(MAX_CONV)
+    blocks = []
+    for i in range(1, int(n_conv) + 1):
+        with cols[i - 1]:
+            blocks.append(_conv_block(i))
+    cols = st.columns(MAX_DENSE + 1)
+    dense = []
+    for j in range(1, int(n_dense) + 1):
+        with cols[j - 1]:
+            dense.append(_dense_layer(j))
+    with cols[int(n_dense)]:
+        with st.container(border=True):
+            st.markdown("**Output**")
+            st.caption(f"Dense, {SEED.num_classes} units, softmax: one probability per digit. Always there.")
+    return Architecture(conv_blocks=tuple(blocks), dense_layers=tuple(dense))

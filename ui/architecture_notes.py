@@ -1,0 +1,88 @@
+"""Answers to the seed questions about the architecture (Q18-Q21, Q23, Q28, Q29, Q31).
+
+Every number in them is computed from the seed network's layer table and the
+formulas, so the text cannot drift away from the table.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core.architecture import SEED
+from cnn_core.formulas import conv_output_size, layer_table
+
+
+def _answers() -> list[tuple[str, str]]:
+    t = {r.name: r for r in layer_table(SEED).rows}
+    c1, p1, c2, p2, c3 = t["conv1"], t["pool1"], t["conv2"], t["pool2"], t["conv3"]
+    d1, d2, out = t["dense1"], t["dense2"], t["output"]
+    h, w, _ = SEED.input_shape
+    k, n1 = SEED.conv_blocks[0].kernel_size, SEED.conv_blocks[0].filters
+    s2 = conv_output_size(w, k, 0, 2)
+    s3 = conv_output_size(w, k, 0, 3)
+    same = conv_output_size(w, k, "same", 1)
+    return [
+        (
+            "Q18. What does the first layer look like?",
+            f"It is a Conv2D layer holding {n1} small filters, each a {k}x{k} grid of weights with one bias. "
+            f"Every filter is slid over the {h}x{w}x1 digit one pixel at a time; at each stop it multiplies the "
+            f"{k * k} pixels under it by its weights, adds them up with the bias, and passes the sum through ReLU. "
+            f"The result is a stack of {n1} maps of {c1.output_shape[0]}x{c1.output_shape[1]} numbers: "
+            f"output {c1.output_shape}.",
+        ),
+        (
+            "Q19. What does each convolutional plane represent?",
+            "Each plane (a feature map) belongs to one filter. It records, for every position in the image, "
+            "how strongly the patch there resembles that filter's pattern: a stroke at some angle, an edge "
+            "from dark to light, the end of a line. Where the map is bright the pattern is present. The filters "
+            "are not designed by hand: training chooses them.",
+        ),
+        (
+            f"Q20. Why does {h}x{w} shrink to {c1.output_shape[0]}x{c1.output_shape[1]}?",
+            f"With 'valid' padding the {k}x{k} window must lie entirely inside the image, so its centre can never "
+            f"sit on the outermost ring of pixels. Along each axis there are only {w} - {k} + 1 = "
+            f"{c1.output_shape[0]} places to put it: {c1.shape_formula}. With 'same' padding Keras adds a border "
+            f"of zeros and the map keeps its size ({same}).",
+        ),
+        (
+            "Q21. What happens with a stride above 1?",
+            f"The window jumps S pixels instead of one, so the map shrinks about S times along each axis: "
+            f"a {k}x{k} filter on {w} pixels gives {c1.output_shape[0]} positions at stride 1, {s2} at stride 2 "
+            f"and {s3} at stride 3. Compute drops with the square of the stride, the number of parameters does "
+            "not change at all (the same filters are used), and fine details can be skipped; with a stride "
+            "larger than the kernel some pixels are never looked at. Try it in block 1 above.",
+        ),
+        (
+            f"Q23. Where do the {c1.params:,} parameters of layer 1 come from?",
+            f"Each of the {n1} filters has {k}x{k} = {k * k} weights for its one input channel, plus a bias: "
+            f"{c1.params_formula}. The layer reuses those weights at all "
+            f"{c1.output_shape[0] * c1.output_shape[1]:,} positions, which is why a convolution needs so few.",
+        ),
+        (
+            f"Q28. Where do the {c2.params:,} parameters of layer 2 come from?",
+            f"Layer 2 reads the {p1.output_shape[2]} maps that pooling left, so each of its "
+            f"{c2.output_shape[2]} filters is {k}x{k}x{p1.output_shape[2]} = {k * k * p1.output_shape[2]} weights deep, "
+            f"plus a bias: {c2.params_formula}.",
+        ),
+        (
+            "Q29. How big are the maps after the second pooling?",
+            f"The second convolution gives {c2.output_shape[0]}x{c2.output_shape[1]} maps; 2x2 pooling with "
+            f"stride 2 keeps {p2.shape_formula.split('=')[-1].strip()} windows per axis ({p2.shape_formula}), "
+            f"so the last odd row and column are dropped: output {p2.output_shape}.",
+        ),
+        (
+            f"Q31. Where do the {c3.params:,} parameters after layer 3 come from?",
+            f"The third convolution has {c3.output_shape[2]} filters over {p2.output_shape[2]} input maps: "
+            f"{c3.params_formula}. Its {c3.output_shape} output is flattened to "
+            f"{t['flatten'].output_shape[0]} numbers, and the first dense layer happens to need the same count: "
+            f"{d1.params_formula}. Then {d2.params_formula} and the output layer {out.params_formula}.",
+        ),
+    ]
+
+
+def show_answers() -> None:
+    """The answers as expanders (the seed network's numbers, whatever the learner is editing)."""
+    st.caption("Answers use the seed network's numbers; the table shows yours.")
+    for title, body in _answers():
+        with st.expander(title):
+            st.markdown(body)
