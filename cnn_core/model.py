@@ -61,6 +61,22 @@ def compile_model(model: keras.Model, recipe: TrainingRecipe) -> keras.Model:
     return model
 
 
+class ModelFileError(RuntimeError):
+    """A model file is missing or damaged; the message says which and what to do."""
+
+
 def load_model(path: Path | str = SHIPPED_MODEL) -> keras.Model:
-    """Load a `.keras` file with Keras' safe_mode on (no arbitrary code from the file)."""
-    return keras.models.load_model(path, safe_mode=True)
+    """Load a `.keras` file with Keras' safe_mode on (no arbitrary code from the file).
+
+    Raises ModelFileError when the file is missing or cannot be read as a Keras model.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ModelFileError(f"The model file {path} is missing. Reinstall the app or retrain it (see README).")
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except Exception as e:  # noqa: BLE001 - zip, h5 and config errors all mean the same to a learner
+        raise ModelFileError(
+            f"The model file {path.name} is damaged and could not be loaded ({type(e).__name__}). "
+            "Restore it from git or retrain it with `python -m cnn_core.train` (see README)."
+        ) from e

@@ -24,4 +24,9 @@ def friendly_errors(what: str = "this page"):
     except (RerunException, StopException):
         raise  # Streamlit's own control flow: st.rerun(), st.stop()
     except Exception as e:  # noqa: BLE001 - the last line of defence in front of a student
-        show_error(f"Something went wrong while drawing {what}. Try again, or change the last setting you touched.", e)
+        if type(e).__module__.startswith("cnn_core."):
+            show_error(str(e), e)  # our own errors are written for learners
+        else:
+            show_error(
+                f"Something went wrong while drawing {what}. Try again, or change the last setting you touched.", e
+            )

