@@ -14,8 +14,10 @@ PAGES = {
     "Learn": [
         st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
         st.Page("pages/data.py", title="Data", icon=":material/dataset:"),
+        st.Page("pages/kernels.py", title="Kernels", icon=":material/filter:"),
         st.Page("pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
     ],
+    "Train": [st.Page("pages/train.py", title="Train", icon=":material/model_training:")],
     "Play": [st.Page("pages/draw.py", title="Draw", icon=":material/draw:")],
 }
 

@@ -163,15 +163,29 @@ class Job:
             "eta": (total - done) / rate if rate > 0 and self.state == RUNNING else None,
         }
 
-    def batch_series(self) -> dict[str, list]:
-        """Per-batch training loss and accuracy so far: {'step', 'loss', 'accuracy'} lists."""
+    def batch_series(self, max_points: int = 1500) -> dict[str, list]:
+        """Per-batch training loss and accuracy so far: {'step', 'loss', 'accuracy'} lists.
+
+        Long runs are thinned to about `max_points` evenly spaced batches (the last one always kept).
+        """
         with self._lock:
             evs = [e for e in self.events if e.kind == "batch"]
+        stride = max(1, math.ceil(len(evs) / max_points))
+        if stride > 1:
+            evs = evs[::stride] + ([evs[-1]] if (len(evs) - 1) % stride else [])
         return {
             "step": [(e.epoch - 1) * self.steps_per_epoch + e.batch for e in evs],
             "loss": [e.logs.get("loss") for e in evs],
             "accuracy": [e.logs.get("accuracy") for e in evs],
         }
+
+    def kernel_limit(self) -> float:
+        """The largest |weight| over every first-layer kernel snapshot: one symmetric colour scale for all."""
+        return float(max((np.abs(k).max() for k in self.kernels), default=1.0)) or 1.0
+
+    def kernel(self, snapshot: int, index: int) -> np.ndarray:
+        """Kernel `index` (0-based) of snapshot `snapshot` (0 = before training), input channel 0: (k, k)."""
+        return self.kernels[snapshot][:, :, 0, index]
 
 
 def _label(recipe: TrainingRecipe, n: int) -> str:

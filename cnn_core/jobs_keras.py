@@ -92,3 +92,14 @@ def train(job: Job, mnist, callbacks=()) -> None:
         labels = data.y_test.argmax(axis=1)
         job.test_loss = metrics.log_loss(probs, labels)
         job.test_accuracy = metrics.accuracy(probs, labels)
+
+
+def model_bytes(model: keras.Model) -> bytes:
+    """The model as the bytes of a `.keras` file (Keras saves only to a path ending in .keras)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.keras"
+        model.save(path)
+        return path.read_bytes()

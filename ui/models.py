@@ -15,8 +15,10 @@ SHIPPED = "shipped"
 @st.cache_resource(show_spinner="Loading the trained network...")
 def shipped_model():
     """The seed network trained with the seed recipe (cnn_core/assets/seed_cnn.keras), loaded once per server."""
+    from cnn_core.jobs import configure_tf_threads
     from cnn_core.model import load_model
 
+    configure_tf_threads()  # before TensorFlow's first op, or the thread caps cannot apply
     return load_model()
 
 

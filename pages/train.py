@@ -1,0 +1,55 @@
+"""Train: pick a network and a recipe, train it in the background, watch it learn, compare runs."""
+
+import streamlit as st
+
+from cnn_core import jobs
+from cnn_core.formulas import layer_table
+from ui import models, training
+from ui.resources import mnist_with_progress_bar
+from ui.train_answers import answers
+from ui.train_controls import architecture_picker, recipe_controls
+from ui.train_runs import kernels_section, runs_section
+
+st.title("Train the network")
+st.markdown(
+    "Training shows the network labelled digits and nudges every weight to make its answers less wrong. "
+    "It runs in the background: switch pages or reload, and this page picks it up again."
+)
+
+_, arch = architecture_picker()
+table = layer_table(arch)
+if not table.valid:
+    st.error(f"This network cannot be built: {table.first_error.error} Fix it on the Architecture page.")
+    st.stop()
+recipe = recipe_controls()
+
+job = training.current_job()
+busy = job is not None and job.state not in jobs.TERMINAL
+c1, c2, _ = st.columns([1, 1, 3])
+if c1.button("Start training", type="primary", disabled=busy, icon=":material/play_arrow:"):
+    mnist = mnist_with_progress_bar()
+    if mnist is None:
+        st.stop()
+    job = training.start(arch, recipe, mnist)
+    busy = True
+if c2.button("Cancel", disabled=not busy, icon=":material/stop:", help="Stops at the next batch; keeps the weights."):
+    training.cancel(job.id)
+
+st.subheader("Progress")
+if job is None:
+    st.info("Choose the settings above and press **Start training**. A quick first run: 2,000 images, 1 epoch.")
+elif busy:
+    training.live_progress(job.id)
+else:
+    training.show_outcome(job)
+
+st.subheader("Runs of this session")
+runs_section()
+
+if job is not None and job.kernels:
+    st.subheader("Learned kernels of the first layer (Q35)")
+    kernels_section(job)
+
+if job is not None and job.history:
+    st.subheader("Questions, answered with this run's numbers")
+    answers(job, models.runs())

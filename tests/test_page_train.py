@@ -1,0 +1,53 @@
+"""AppTest of the Train page: settings, a small background job polled to the end, the runs table."""
+
+import time
+
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.architecture import Architecture, ConvBlock
+from cnn_core.formulas import batches_per_epoch
+from ui import state
+
+
+def _texts(at):
+    return " ".join(str(e.value) for kind in ("markdown", "caption", "success", "info") for e in getattr(at, kind))
+
+
+def test_train_small_job_until_done():
+    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert at.button[0].label == "Start training"
+    at.radio[0].set_value(2000)
+    at.slider[0].set_value(1)  # epochs
+    at.run()
+    assert at.metric[0].value == f"{batches_per_epoch(2000, 64, 0.1):,}"  # 29 batches of 64
+    at.button[0].click().run()
+    assert not at.exception
+    for _ in range(120):
+        if any("finished" in s.value for s in at.success):
+            break
+        time.sleep(1)
+        at.run()
+    assert not at.exception
+    done = [s.value for s in at.success if "finished" in s.value]
+    assert done and "test accuracy" in done[0]
+    runs = next(d.value for d in at.dataframe if "state" in d.value.columns)
+    assert len(runs) == 1 and runs.iloc[0]["state"] == "done"
+    assert "Kernel number" in [n.label for n in at.number_input]
+    assert "kernel #31 holds" in _texts(at)
+
+
+def test_train_page_does_not_start_without_click():
+    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any("No runs yet" in i.value for i in at.info)
+
+
+def test_impossible_architecture_is_a_friendly_error():
+    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at.session_state[state.ARCHITECTURE] = Architecture(conv_blocks=(ConvBlock(8, 40),), dense_layers=())
+    at.run()
+    assert not at.exception
+    assert at.error and "cannot be built" in at.error[0].value

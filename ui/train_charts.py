@@ -1,0 +1,105 @@
+"""Plotly figures of the Train page: live curves, run overlays, learned first-layer kernels."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+DIVERGING = "RdBu_r"  # blue = negative weight, white = 0, red = positive
+PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+
+
+def _layout(fig: go.Figure, title: str, height: int = 320) -> go.Figure:
+    fig.update_layout(title=title, height=height, margin=dict(l=10, r=10, t=50, b=10), legend=dict(orientation="h"))
+    return fig
+
+
+def batch_curves(series: dict) -> go.Figure:
+    """Training loss (left axis) and accuracy (right axis) after every batch."""
+    fig = make_subplots(specs=[[{"secondary_y": True}]])
+    fig.add_scatter(x=series["step"], y=series["loss"], name="training loss", mode="lines", line_color=PALETTE[0])
+    fig.add_scatter(
+        x=series["step"],
+        y=series["accuracy"],
+        name="training accuracy",
+        mode="lines",
+        line_color=PALETTE[1],
+        secondary_y=True,
+    )
+    fig.update_xaxes(title_text="batch")
+    fig.update_yaxes(title_text="loss", secondary_y=False)
+    fig.update_yaxes(title_text="accuracy", secondary_y=True, range=[0, 1])
+    return _layout(fig, "Per batch: training loss and accuracy (running average within the epoch)")
+
+
+def epoch_curves(runs: list, names: list[str] | None = None) -> go.Figure:
+    """Per-epoch training (dashed) vs validation (solid) loss and accuracy, one colour per run (Q36, Q37)."""
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("loss", "accuracy"))
+    for i, job in enumerate(runs):
+        colour = PALETTE[i % len(PALETTE)]
+        name = (names[i] if names else job.label.split(":")[0]) if len(runs) > 1 else ""
+        ep = [h["epoch"] for h in job.history]
+        for col, key in ((1, "loss"), (2, "accuracy")):
+            for prefix, dash, what in (("", "dash", "train"), ("val_", "solid", "validation")):
+                fig.add_scatter(
+                    x=ep,
+                    y=[h.get(prefix + key) for h in job.history],
+                    name=f"{name} {what} {key}".strip(),
+                    mode="lines+markers",
+                    line=dict(color=colour if len(runs) > 1 else PALETTE[0 if what == "train" else 3], dash=dash),
+                    row=1,
+                    col=col,
+                )
+    fig.update_xaxes(title_text="epoch", dtick=1)
+    return _layout(fig, "Per epoch: training (dashed) vs validation (solid)", height=360)
+
+
+def kernel_grid(job, snapshot: int, selected: int, cols: int = 8) -> go.Figure:
+    """Every first-layer kernel at one snapshot, on one shared diverging scale with a colorbar."""
+    k = job.kernels[snapshot]
+    n = k.shape[-1]
+    rows = -(-n // cols)
+    lim = job.kernel_limit()
+    fig = make_subplots(
+        rows=rows,
+        cols=cols,
+        subplot_titles=[f"{'▶ ' if i == selected else ''}#{i + 1}" for i in range(n)],
+        horizontal_spacing=0.01,
+        vertical_spacing=0.06,
+    )
+    for i in range(n):
+        fig.add_heatmap(
+            z=job.kernel(snapshot, i),
+            coloraxis="coloraxis",
+            row=i // cols + 1,
+            col=i % cols + 1,
+            hovertemplate=f"kernel #{i + 1}<br>row %{{y}}, col %{{x}}<br>weight %{{z:.3f}}<extra></extra>",
+        )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(
+        coloraxis=dict(colorscale=DIVERGING, cmin=-lim, cmax=lim, colorbar=dict(title="weight")),
+        height=90 * rows + 80,
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
+    fig.update_annotations(font_size=11)
+    return fig
+
+
+def kernel_detail(kernel, lim: float, title: str) -> go.Figure:
+    """One kernel (k, k) with its weights written in the cells, on the grid's colour scale."""
+    fig = go.Figure(
+        go.Heatmap(
+            z=kernel,
+            text=[[f"{v:+.3f}" for v in row] for row in kernel],
+            texttemplate="%{text}",
+            colorscale=DIVERGING,
+            zmin=-lim,
+            zmax=lim,
+            colorbar=dict(title="weight"),
+            hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", scaleanchor="x", dtick=1)
+    fig.update_xaxes(dtick=1)
+    return _layout(fig, title, height=330)

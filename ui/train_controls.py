@@ -1,0 +1,87 @@
+"""The Train page's settings, each with a one-line why; returns plain (Architecture, TrainingRecipe)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from cnn_core.architecture import LOSSES, OPTIMIZERS, PRESETS, SEED_RECIPE, Architecture, TrainingRecipe
+from cnn_core.formulas import batches_per_epoch, layer_table
+from ui import state
+
+FROM_ARCH_PAGE = "edited on the Architecture page"
+OPTIMIZER_NAMES = {
+    "adam": "Adam",
+    "sgd": "SGD with momentum 0.9",
+    "rmsprop": "RMSprop",
+    "adagrad": "Adagrad",
+    "adadelta": "Adadelta",
+    "nadam": "Nadam",
+}
+LOSS_NAMES = {"categorical_crossentropy": "categorical cross-entropy", "mean_squared_error": "mean squared error"}
+LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0, 100.0)
+BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
+TRAIN_SIZES = (2000, 10000, 60000)
+
+
+def architecture_picker() -> tuple[str, Architecture]:
+    """The network to train: the one from the Architecture page when there is one, else a preset."""
+    edited = st.session_state.get(state.ARCHITECTURE)
+    options = ([FROM_ARCH_PAGE] if isinstance(edited, Architecture) else []) + list(PRESETS)
+    name = st.selectbox(
+        "Network",
+        options,
+        format_func=lambda o: o if o == FROM_ARCH_PAGE else f"preset: {o}",
+        help="Which layers to train; edit your own on the Architecture page.",
+    )
+    arch = edited if name == FROM_ARCH_PAGE else PRESETS[name]
+    table = layer_table(arch)
+    if table.valid:
+        st.caption(f"Why: this is the network whose {table.total_params:,} weights training will learn.")
+    return name, arch
+
+
+def _why(text: str) -> None:
+    st.caption(f"Why: {text}")
+
+
+def recipe_controls() -> TrainingRecipe:
+    """Widgets for every field of the TrainingRecipe, defaults from SEED_RECIPE."""
+    d = SEED_RECIPE
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        optimizer = st.selectbox(
+            "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(d.optimizer), format_func=OPTIMIZER_NAMES.get
+        )
+        _why("the rule that turns each batch's gradient into a weight update; compare them in the runs table.")
+        lr = st.select_slider("Learning rate", LEARNING_RATES, value=d.learning_rate, format_func=lambda v: f"{v:g}")
+        _why("the step size: too small learns slowly, too big overshoots (try 10 or 100 to see the loss blow up).")
+        loss = st.selectbox("Loss", LOSSES, index=LOSSES.index(d.loss), format_func=LOSS_NAMES.get)
+        _why("what training minimises; cross-entropy punishes a confident wrong answer hardest (Q32).")
+    with c2:
+        epochs = st.slider("Epochs", 1, 20, d.epochs)
+        _why("one epoch shows every training image once; more epochs keep improving until they overfit (Q33).")
+        batch = st.select_slider("Batch size", BATCH_SIZES, value=d.batch_size)
+        _why("images averaged per weight update: bigger is faster per image but takes fewer, smoother steps (Q34).")
+        val = st.slider("Validation split", 0.05, 0.5, d.validation_split, 0.05)
+        _why("images held back from training, to measure how well the network does on digits it never learned.")
+    with c3:
+        size = st.radio("Training images", TRAIN_SIZES, index=1, horizontal=True, format_func=lambda n: f"{n:,}")
+        _why("fewer images train faster for a quick class experiment; all 60,000 give the best network.")
+        seed = st.number_input("Random seed", 0, 2**31 - 1, d.seed, step=1)
+        _why("fixes the starting weights and shuffling, so the same settings give the same run again.")
+        steps = batches_per_epoch(size, batch, val)
+        st.metric("Batches per epoch", f"{steps:,}", help="ceil(training images after the validation split / batch)")
+        st.caption(
+            f"{size:,} images with {val:.0%} held back for validation, in batches of {batch}: "
+            f"{steps:,} weight updates per epoch, {steps * epochs:,} in {epochs} epoch(s)."
+        )
+    return TrainingRecipe(
+        optimizer=optimizer,
+        learning_rate=float(lr),
+        loss=loss,
+        epochs=int(epochs),
+        batch_size=int(batch),
+        validation_split=float(val),
+        train_size=int(size),
+        seed=int(seed),
+    )

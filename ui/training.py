@@ -1,0 +1,151 @@
+"""The training-job side of the app: the server-wide registry, this session's job, the live poller.
+
+Training runs in a plain thread (cnn_core.jobs); the page only reads the job's
+state, so clicks, page switches and reloads never interrupt it.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pandas as pd
+import streamlit as st
+
+from cnn_core import jobs
+from ui import models, state
+from ui import train_charts as charts
+
+POLL_SECONDS = 1.0
+TOKEN = "train_start_token"  # client token: a double click submits the same token, so one job
+
+
+@st.cache_resource(show_spinner=False)
+def registry() -> jobs.JobRegistry:
+    """One registry per server process: every session's jobs, at most N running at once."""
+    return jobs.JobRegistry()
+
+
+def current_job() -> jobs.Job | None:
+    """This session's latest job; after a reload, found again through the `?job=` address."""
+    jid = st.session_state.get(state.JOB_ID) or st.query_params.get("job")
+    job = registry().get(jid)
+    if job is not None and job.id not in models.runs():
+        models.runs()[job.id] = job  # reload: the run comes back into this session
+        st.session_state[state.JOB_ID] = job.id
+    return job
+
+
+def start(arch, recipe, mnist) -> jobs.Job:
+    """Submit a job for this session (idempotent per click token) and remember it."""
+    job = current_job()
+    token = st.session_state.get(TOKEN)
+    if token is None or (job is not None and job.token == token and job.state in jobs.TERMINAL):
+        token = st.session_state[TOKEN] = uuid.uuid4().hex
+    job = registry().submit(arch, recipe, mnist, token=token)
+    models.runs()[job.id] = job
+    st.session_state[state.JOB_ID] = job.id
+    st.session_state[state.ACTIVE_RUN] = None  # the new run becomes the active model once it finishes
+    st.query_params["job"] = job.id
+    return job
+
+
+def cancel(job_id: str) -> None:
+    registry().cancel(job_id)
+
+
+def _fmt_s(s: float | None) -> str:
+    if s is None:
+        return "-"
+    return f"{s:.0f} s" if s < 120 else f"{s // 60:.0f} min {s % 60:02.0f} s"
+
+
+def history_frame(job: jobs.Job) -> pd.DataFrame:
+    """The History: one row per epoch (partial epochs marked)."""
+    rows = [
+        {
+            "epoch": h["epoch"],
+            "train loss": h.get("loss"),
+            "train accuracy": h.get("accuracy"),
+            "val loss": h.get("val_loss"),
+            "val accuracy": h.get("val_accuracy"),
+            "note": "cancelled mid-epoch" if h.get("partial") else "",
+        }
+        for h in job.history
+    ]
+    return pd.DataFrame(rows)
+
+
+def show_progress(job: jobs.Job) -> None:
+    """Bars, counters and live curves for one job (called every POLL_SECONDS while it runs)."""
+    p = job.progress()
+    if job.state == jobs.QUEUED:
+        pos = registry().queue_position(job.id)
+        st.info(
+            f"Waiting in the queue: position {pos}. This server trains at most "
+            f"{registry().max_jobs} network(s) at once (set {jobs.MAX_JOBS_ENV} to change it)."
+        )
+        return
+    st.progress(p["run_fraction"], text=f"Whole run: {p['done']:,} / {p['total']:,} batches")
+    st.progress(
+        p["epoch_fraction"],
+        text=f"Epoch {p['epoch']} of {job.recipe.epochs}: batch {p['batch']:,} / {job.steps_per_epoch:,}",
+    )
+    c = st.columns(4)
+    c[0].metric("Batches done", f"{p['done']:,} / {p['total']:,}")
+    c[1].metric("Examples per second", f"{p['examples_per_s']:,.0f}")
+    c[2].metric("Elapsed", _fmt_s(p["elapsed"]))
+    c[3].metric("Time left (estimate)", _fmt_s(p["eta"]) if job.state == jobs.RUNNING else "-")
+    left, right = st.columns(2)
+    series = job.batch_series()
+    left.plotly_chart(charts.batch_curves(series), key=f"batch-{job.id}")
+    right.plotly_chart(charts.epoch_curves([job]), key=f"epoch-{job.id}")
+    if job.history:
+        st.caption("The History: the numbers Keras records at the end of every epoch.")
+        st.dataframe(history_frame(job), hide_index=True)
+
+
+@st.fragment(run_every=POLL_SECONDS)
+def live_progress(job_id: str) -> None:
+    """Re-drawn every second while the job is queued or running; a full rerun once it ends."""
+    job = registry().get(job_id)
+    if job is None:
+        return
+    if job.state in jobs.TERMINAL:
+        st.rerun()  # the whole page redraws once: runs table, kernels, answers
+    with st.status(f"{job.label}: {job.state}", expanded=True, state="running"):
+        show_progress(job)
+
+
+def show_outcome(job: jobs.Job) -> None:
+    """How the last job ended, in words."""
+    if job.state == jobs.DONE:
+        st.success(
+            f"{job.label} finished in {_fmt_s(job.elapsed())}: test accuracy {job.test_accuracy:.4f} "
+            f"on the 10,000 test images."
+        )
+    elif job.state == jobs.CANCELLED:
+        st.warning(job.message)
+    elif job.state == jobs.NAN:
+        st.error(job.message, icon=":material/warning:")
+    elif job.state == jobs.FAILED:
+        st.error(job.message + " The app still works: change a setting and start again.")
+    if job.history or job.events:
+        show_progress(job)
+
+
+@st.cache_data(show_spinner=False, max_entries=20)
+def _keras_bytes(job_id: str) -> bytes:
+    from cnn_core.jobs_keras import model_bytes
+
+    return model_bytes(registry().get(job_id).model)
+
+
+def download_button(job: jobs.Job) -> None:
+    st.download_button(
+        f"Download {job.label.split(':')[0]} (.keras)",
+        data=lambda: _keras_bytes(job.id),
+        file_name=f"mnist-cnn-{job.id}.keras",
+        mime="application/octet-stream",
+        key=f"dl-{job.id}",
+        on_click="ignore",
+    )
