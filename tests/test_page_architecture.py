@@ -1,0 +1,119 @@
+"""AppTest of the Architecture page: the live table, the editors, invalid networks, the Keras check."""
+
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.architecture import PRESETS, SEED
+from cnn_core.formulas import layer_table
+from ui import state
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/architecture.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _total(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Total parameters")
+
+
+def _table(at):
+    return at.table[0].value
+
+
+def test_default_render_shows_the_seed_numbers():
+    at = _open()
+    assert _total(at) == "95,082"
+    t = _table(at)
+    assert t["Parameters"].iloc[-1] == "95,082"
+    assert list(t["Output shape"]) == [
+        "28 x 28 x 1", "26 x 26 x 32", "13 x 13 x 32", "11 x 11 x 64", "5 x 5 x 64", "3 x 3 x 64",
+        "576", "64", "32", "10", "",
+    ]  # fmt: skip
+    formulas = " ".join(t["Output size: formula = value"])
+    for n in ("= 26", "= 13", "= 11", "= 5", "= 3", "= 576"):
+        assert n in formulas
+    params = " ".join(t["Parameters: formula = value"])
+    for n in ("320", "18,496", "36,928", "2,080", "330", "95,082"):
+        assert n in params
+    assert at.session_state[state.ARCHITECTURE] == SEED
+    assert not at.error
+    assert any("Q23" in e.label for e in at.expander)
+
+
+def test_changing_filters_gives_keras_total():
+    keras_model = pytest.importorskip("cnn_core.model")
+    at = _open()
+    at.number_input(key="arch_c1_filters").set_value(16).run()
+    edited = replace(SEED, conv_blocks=(replace(SEED.conv_blocks[0], filters=16), *SEED.conv_blocks[1:]))
+    expected = keras_model.build_model(edited).count_params()
+    assert _total(at) == f"{expected:,}" == "85,706"
+    assert at.session_state[state.ARCHITECTURE] == edited
+    at.button(key="arch_check_keras").click().run()
+    assert not at.exception
+    assert any("Keras agrees on every layer" in s.value and "85,706" in s.value for s in at.success)
+    assert at.table[1].value["Param #"].iloc[-1] == "85,706"
+
+
+def test_invalid_network_is_explained_and_highlighted():
+    at = _open()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    at.number_input(key="arch_c4_kernel_size").set_value(7).run()
+    at.selectbox(key="arch_c4_padding").set_value("valid").run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "conv4 cannot exist" in at.error[0].value and "7x7 kernel does not fit" in at.error[0].value
+    assert "⚠ conv4" in list(_table(at)["Layer"])
+    at.button(key="arch_check_keras").click().run()  # Keras refuses; the page says so calmly
+    assert not at.exception
+    assert any("Keras refused" in w.value for w in at.warning)
+
+
+def test_presets_and_dense_editing():
+    at = _open()
+    for name, arch in PRESETS.items():
+        at.selectbox(key="arch_preset").set_value(name).run()
+        assert not at.exception
+        assert _total(at) == f"{layer_table(arch).total_params:,}", name
+        assert at.session_state[state.ARCHITECTURE] == arch
+    at.selectbox(key="arch_preset").set_value("seed").run()
+    at.number_input(key="arch_n_dense").set_value(0).run()
+    assert _total(at) == f"{3 * 3 * 64 * 10 + 10 + 320 + 18_496 + 36_928:,}"
+
+
+def test_edits_survive_a_visit_to_another_page():
+    at = _open()
+    at.number_input(key="arch_c2_filters").set_value(10).run()
+    at.switch_page("pages/data.py").run()
+    at.switch_page("pages/architecture.py").run()
+    assert at.number_input(key="arch_c2_filters").value == 10
+    assert at.session_state[state.ARCHITECTURE].conv_blocks[1].filters == 10
+
+
+def test_page_imports_tensorflow_only_for_the_keras_check():
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=120)
+at.run()
+at.switch_page("pages/architecture.py").run()
+at.number_input(key="arch_c1_filters").set_value(16).run()
+print("before", "tensorflow" in sys.modules, "keras" in sys.modules)
+at.button(key="arch_check_keras").click().run()
+print("after", "tensorflow" in sys.modules, [s.value[:30] for s in at.success])
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    lines = r.stdout.strip().splitlines()
+    assert "before False False" in lines, r.stdout + r.stderr[-2000:]
+    assert any(line.startswith("after True") and "Keras agrees" in line for line in lines), r.stdout
