@@ -17,7 +17,10 @@ PAGES = {
         st.Page("pages/kernels.py", title="Kernels", icon=":material/filter:"),
         st.Page("pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
     ],
-    "Train": [st.Page("pages/train.py", title="Train", icon=":material/model_training:")],
+    "Train": [
+        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
+    ],
     "Play": [st.Page("pages/draw.py", title="Draw", icon=":material/draw:")],
 }
 

@@ -1,0 +1,58 @@
+"""AppTest of the Evaluate page with the shipped model: accuracy vs Keras' own evaluate, report, drill-down."""
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.preprocess import one_hot, to_model_input
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = AppTest.from_file("../pages/evaluate.py", default_timeout=120)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def _metric(at, label):
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_accuracy_matches_keras_evaluate(page, shipped_model, mnist):
+    _, (x_test, y_test) = mnist
+    loss, acc = shipped_model.evaluate(to_model_input(x_test), one_hot(y_test), batch_size=1000, verbose=0)
+    assert _metric(page, "Test accuracy") == f"{acc:.4f}"
+    assert _metric(page, "Test loss (cross-entropy)") == f"{loss:.4f}"
+    assert _metric(page, "Prediction array shape") == "(10000, 10)"
+
+
+def test_default_image_report_and_q40_q41(page, mnist):
+    _, (_, y_test) = mnist
+    assert page.number_input[0].value == 7349
+    text = " ".join(m.value for m in page.markdown)
+    assert f"True label **{y_test[7349]}**" in text
+    assert "when this model says 7 it is right" in text
+    assert "real 8s in the test set" in text
+    report = page.dataframe[0].value
+    assert list(report["class"])[-2:] == ["macro avg", "weighted avg"]
+    assert int(report["support"].iloc[:10].sum()) == 10000
+
+
+def test_confusion_cell_gallery(page, mnist):
+    _, (_, y_test) = mnist
+    true_box = next(s for s in page.selectbox if s.label == "True digit")
+    pred_box = next(s for s in page.selectbox if s.label == "Predicted digit")
+    true_box.set_value(3)
+    pred_box.set_value(3)
+    page.run()
+    assert not page.exception
+    text = " ".join(m.value for m in page.markdown)
+    assert "test images of a true 3 predicted as 3" in text
+    n = int(text.split("test images of a true 3")[0].split("**")[-1].replace(",", ""))
+    assert 900 < n <= np.sum(y_test == 3)
+
+
+def test_last_test_image(page):
+    page.number_input[0].set_value(9999).run()
+    assert not page.exception
