@@ -199,5 +199,5 @@ def step(image: np.ndarray, kernel: np.ndarray, padding: str, stride: int, row: 
     h, w = np.shape(image)
     rr, cc = np.meshgrid(np.arange(top, top + k) - t, np.arange(left, left + k) - lft, indexing="ij")
     padded = (rr < 0) | (rr >= h) | (cc < 0) | (cc >= w)
-    products = window * kernel
+    products = window * kernel + 0.0  # + 0.0 turns -0.0 into 0.0 for display
     return Step(row, col, top, left, window, kernel, products, float(products.sum()), padded, (t, b, lft, r))

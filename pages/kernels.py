@@ -1,0 +1,44 @@
+"""Kernels: filter a picture with a kernel, walk the windows one by one, see padding, stride and pooling."""
+
+import streamlit as st
+
+from cnn_core import filtering
+from cnn_core.convolution import BadConvolution
+from ui import kernels_inputs as inputs
+from ui import kernels_sections as sections
+from ui import kernels_text as T
+
+st.title("Kernels: how a filter reads a picture")
+st.markdown(T.INTRO)
+
+pic = inputs.pick_picture()
+for note in pic.notes if pic else []:
+    st.caption(note)
+if pic is None:
+    st.stop()
+
+st.subheader("1. Pick a kernel and how it slides")
+left, right = st.columns([2, 1])
+with left:
+    kernel = inputs.pick_kernel()
+with right:
+    settings = inputs.pick_settings()
+if kernel is None:
+    st.info("Fix the kernel above to see its output.")
+    st.stop()
+
+try:
+    result = filtering.filter_image(pic.grey, kernel, settings.padding, settings.stride, settings.convolve)
+except BadConvolution as e:
+    st.warning(str(e), icon=":material/crop_free:")
+    st.stop()
+
+st.subheader("2. Input, kernel and output")
+sections.show_filtering(pic, kernel, result, settings)
+sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
+
+st.subheader("3. One window at a time")
+sections.show_steps(result, kernel)
+
+st.subheader("4. Pooling")
+sections.show_pooling(pic)

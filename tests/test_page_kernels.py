@@ -1,0 +1,159 @@
+"""AppTest of the Kernels page: renders, reacts to kernel/padding/stride/position, explains bad input; no TensorFlow."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from ui import state
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def at():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.switch_page("pages/kernels.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _formula(at) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Output size**"))
+
+
+def _output_caption(at) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Output of "))
+
+
+def _success(at) -> str:
+    return at.success[0].value
+
+
+def test_default_render_shows_the_valid_formula_and_output(at):
+    assert "floor((28 - 3 + 2*0) / 1) + 1 = 26" in _formula(at)
+    assert "26x26" in _output_caption(at)
+    assert not at.error and not at.warning
+
+
+def test_kernel_padding_and_stride_change_the_output_and_formula(at):
+    before = _output_caption(at)
+    at.selectbox(key="k_kernel").set_value("Sobel x").run()
+    assert _output_caption(at) != before and "Sobel x" in _output_caption(at)
+    assert "negative" in " ".join(m.value for m in at.markdown)  # why edge outputs go negative
+    at.selectbox(key="k_padding").set_value("zero").run()
+    assert "floor((28 - 3 + 2*1) / 1) + 1 = 28" in _formula(at)
+    at.number_input(key="k_stride").set_value(3).run()
+    assert "floor((28 - 3 + 2*1) / 3) + 1 = 10" in _formula(at)
+    assert "10x10" in _output_caption(at)
+    assert not any("Keras' 'same' pads only" in i.value for i in at.info)  # 9*3 + 3 - 28 = 2 = K - 1
+    at.number_input(key="k_stride").set_value(2).run()
+    assert any("Keras' 'same' pads only" in i.value for i in at.info)  # 13*2 + 3 - 28 = 1 < K - 1
+    assert not at.exception
+
+
+def test_step_position_changes_and_the_sum_is_the_output_pixel(at):
+    at.selectbox(key="k_kernel").set_value("Laplacian (4-neighbour)").run()
+    first = _success(at)
+    at.slider(key="k_row").set_value(5).run()
+    at.slider(key="k_col").set_value(7).run()
+    assert "Output pixel (5, 7)" in _success(at) and _success(at) != first
+    at.button(key="k_next").click().run()
+    assert "Output pixel (5, 8)" in _success(at)
+
+
+def test_gaussian_size_and_flip_and_magnitude(at):
+    at.selectbox(key="k_kernel").set_value("Gaussian blur").run()
+    at.select_slider(key="k_gauss_size").set_value(15).run()
+    assert "floor((28 - 15 + 2*0) / 1) + 1 = 14" in _formula(at)
+    at.selectbox(key="k_kernel").set_value("Emboss").run()
+    at.toggle(key="k_flip").set_value(True).run()
+    assert "convolution" in _output_caption(at)
+    assert any("flipped" in i.value for i in at.info)
+    at.selectbox(key="k_kernel").set_value("Gradient magnitude (Sobel)").run()
+    assert any("Gradient magnitude: sqrt(" in m.value for m in at.markdown)
+    assert not at.exception
+
+
+def test_kernel_larger_than_the_picture_without_padding_is_explained(at):
+    at.session_state[state.DRAWN_DIGIT] = np.zeros((3, 3), np.float32)  # a tiny 'drawn' picture
+    at.run()
+    at.radio(key="k_source").set_value("Digit drawn on the Draw page").run()
+    at.selectbox(key="k_kernel").set_value("Box blur 5x5").run()
+    assert any("does not fit" in w.value for w in at.warning)
+    assert not at.exception
+
+
+def test_drawn_digit_is_offered_when_present(at):
+    digit = np.zeros((28, 28), np.float32)
+    digit[5:20, 12:15] = 1.0
+    at.session_state[state.DRAWN_DIGIT] = digit
+    at.run()
+    at.radio(key="k_source").set_value("Digit drawn on the Draw page").run()
+    assert any("you last drew" in c.value for c in at.caption)
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "edit,words",
+    [
+        ({1: {"2": None}}, "empty"),
+        ({0: {"1": float("inf")}}, "too large"),
+        ({0: {"1": 1e308}}, "too large"),
+    ],
+)
+def test_bad_custom_kernel_cells_show_a_message(at, edit, words):
+    at.selectbox(key="k_kernel").set_value("Custom (type your own)").run()
+    at.session_state["k_custom_3"] = {"edited_rows": edit, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any(words in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.exception
+
+
+def test_custom_kernel_normalise_of_a_zero_sum_kernel_warns(at):
+    at.selectbox(key="k_kernel").set_value("Custom (type your own)").run()
+    at.session_state["k_custom_3"] = {
+        "edited_rows": {1: {"2": 0.0, "1": 1.0, "3": -1.0}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    at.toggle(key="k_normalise").set_value(True).run()
+    assert any("sum to 0" in w.value for w in at.warning)
+    assert not at.exception
+
+
+def test_bad_pooling_cell_shows_a_message(at):
+    at.session_state["k_pool_matrix"] = {"edited_rows": {0: {"1": None}}, "added_rows": [], "deleted_rows": []}
+    at.run()
+    assert any("empty" in e.value for e in at.error)
+    assert not at.exception
+
+
+def test_photo_source_is_downscaled_colour_filtered_in_grey(at):
+    at.radio(key="k_source").set_value("Photo (astronaut, public domain)").run()
+    assert any("grey version" in c.value for c in at.caption)
+    assert "512x512" in _output_caption(at) or "510x510" in _output_caption(at)
+    assert not at.exception
+
+
+NO_TF = """
+import sys
+sys.path.insert(0, ROOT)
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(ROOT + "/pages/kernels.py", default_timeout=60)
+at.run()
+assert not at.exception, [e.value for e in at.exception]
+bad = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))
+print(bad[:5])
+sys.exit(1 if bad else 0)
+"""
+
+
+def test_running_the_page_does_not_import_tensorflow():
+    code = f"ROOT = {str(ROOT)!r}\n" + NO_TF
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,161 @@
+"""Kernels page inputs: the picture, the kernel and the sliding settings, returned as plain values.
+
+Each helper draws its widgets, shows a friendly message for bad input, and returns
+None when there is nothing usable (the page then stops with an st.info).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cnn_core import kernels as K
+from cnn_core.convolution import PADDING_LABELS, PADDINGS
+from cnn_core.filtering import as_grey_255
+from cnn_core.images import BadImage, decode_image, downscale
+from ui import resources, state
+
+ASTRONAUT = Path(__file__).resolve().parent.parent / "cnn_core" / "assets" / "astronaut.png"
+MAX_SIDE = 512
+SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD, SRC_DRAWN = (
+    "MNIST digit",
+    "Photo (astronaut, public domain)",
+    "Upload a picture",
+    "Digit drawn on the Draw page",
+)
+CUSTOM = "Custom (type your own)"
+
+
+@dataclass
+class Picture:
+    grey: np.ndarray  # (H, W) float64 in 0..255: what the kernels slide over
+    colour: np.ndarray | None  # (H, W, 3) uint8 when the source is in colour
+    label: str
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Settings:
+    padding: str
+    stride: int
+    convolve: bool
+    raw: bool
+
+
+@st.cache_resource(show_spinner=False)
+def _astronaut() -> np.ndarray:
+    return decode_image(ASTRONAUT.read_bytes())
+
+
+@st.cache_resource(show_spinner=False)
+def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
+    m = resources.mnist_with_progress_bar() if resources.mnist_is_cached() else None
+    return None if m is None else m[1]
+
+
+def _digit() -> Picture:
+    test = _mnist_test()
+    if test is not None:
+        i = st.number_input("MNIST test image number (0-9999)", 0, 9999, 0, key="k_digit")
+        return Picture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
+    s = resources.samples()
+    i = st.selectbox("MNIST test image number (shipped samples)", s.indices.tolist(), key="k_digit_sample")
+    img, label = s.by_test_index(i)
+    return Picture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
+
+
+def _colour_picture(rgb: np.ndarray, label: str) -> Picture:
+    small, shrunk = downscale(rgb, MAX_SIDE)
+    notes = []
+    if shrunk:
+        h, w = rgb.shape[:2]
+        notes.append(
+            f"Downscaled from {w}x{h} to {small.shape[1]}x{small.shape[0]} pixels (long side at most {MAX_SIDE})."
+        )
+    if small.ndim == 3:
+        notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")
+        return Picture(as_grey_255(small), small, label, notes)
+    return Picture(as_grey_255(small), None, label, notes)
+
+
+def pick_picture() -> Picture | None:
+    """The picture to filter, from the source the learner chooses; None (with a message) if unusable."""
+    sources = [SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD]
+    drawn = st.session_state.get(state.DRAWN_DIGIT)
+    if drawn is not None:
+        sources.append(SRC_DRAWN)
+    src = st.radio("Picture", sources, horizontal=True, key="k_source")
+    if src == SRC_PHOTO:
+        return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
+    if src == SRC_DRAWN and drawn is not None:
+        return Picture(as_grey_255(np.asarray(drawn)), None, "The digit you last drew on the Draw page (28x28)")
+    if src == SRC_UPLOAD:
+        up = st.file_uploader(
+            "A PNG or JPEG picture (up to 10 MB)",
+            type=["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"],
+            key="k_upload",
+        )
+        if up is None:
+            st.info("Choose a picture file to filter it.")
+            return None
+        try:
+            arr = decode_image(up.getvalue())
+        except BadImage as e:
+            st.error(f"{up.name}: {e}", icon=":material/broken_image:")
+            return None
+        return _colour_picture(arr, f"Your picture {up.name}")
+    return _digit()
+
+
+def _custom_kernel() -> K.Kernel | None:
+    size = st.radio("Custom kernel size", (2, 3, 4, 5), index=1, horizontal=True, key="k_custom_size")
+    start = np.zeros((size, size))
+    start[(size - 1) // 2, (size - 1) // 2] = 1.0
+    cols = [str(c + 1) for c in range(size)]
+    df = st.data_editor(
+        pd.DataFrame(start, columns=cols),
+        key=f"k_custom_{size}",
+        num_rows="fixed",
+        hide_index=True,
+        column_config={c: st.column_config.NumberColumn(c, format="%.3g") for c in cols},
+    )
+    normalise = st.toggle(
+        "Normalise to sum 1",
+        key="k_normalise",
+        help="Divide every weight by their sum, so the picture keeps its brightness.",
+    )
+    try:
+        w = K.parse_kernel(df)
+    except K.BadKernel as e:
+        st.error(str(e), icon=":material/grid_off:")
+        return None
+    if normalise:
+        try:
+            w = K.normalise(w)
+        except K.BadKernel as e:
+            st.warning(str(e))
+    return K.Kernel("Custom", "Your own weights.", w)
+
+
+def pick_kernel() -> K.Kernel | None:
+    """A kernel from the library (with Gaussian size and sigma) or typed by the learner; None if invalid."""
+    name = st.selectbox("Kernel", (*K.NAMES, CUSTOM), key="k_kernel")
+    if name == CUSTOM:
+        return _custom_kernel()
+    size, sigma = 5, 1.0
+    if name == "Gaussian blur":
+        size = st.select_slider("Gaussian size", K.GAUSSIAN_SIZES, value=5, key="k_gauss_size")
+        sigma = st.slider("Gaussian sigma (spread, in pixels)", 0.3, 5.0, 1.0, 0.1, key="k_gauss_sigma")
+    return K.library(size, sigma)[name]
+
+
+def pick_settings() -> Settings:
+    padding = st.selectbox("Border (padding)", PADDINGS, format_func=PADDING_LABELS.get, key="k_padding")
+    stride = st.number_input("Stride (1-4)", 1, 4, 1, key="k_stride")
+    convolve = st.toggle("Flip the kernel (true convolution)", key="k_flip")
+    raw = st.toggle("Raw output values", value=True, key="k_raw", help="Off: the output rescaled to a 0-255 picture.")
+    return Settings(padding, int(stride), convolve, raw)
