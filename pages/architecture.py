@@ -22,8 +22,9 @@ st.write(
 )
 
 arch = architecture_editor()
-st.session_state[state.ARCHITECTURE] = arch
 table = layer_table(arch)
+if table.valid:  # the Train page must never receive a network Keras cannot build
+    st.session_state[state.ARCHITECTURE] = arch
 
 show_totals(table)
 left, right = st.columns([5, 2])
@@ -50,10 +51,16 @@ if arch in checks:
     show_keras_check(checks[arch], table)
 
 st.divider()
+kept = st.session_state.get(state.ARCHITECTURE)
+if table.valid:
+    st.info("This network is kept for your session: the Train page trains it.", icon=":material/save:")
+elif kept is not None:
+    st.warning(
+        f"This network cannot be built, so the Train page keeps the last one that could "
+        f"({layer_table(kept).total_params:,} parameters)."
+    )
 if os.path.exists(TRAIN_PAGE):
     try:
-        st.page_link(TRAIN_PAGE, label="The Train page trains this network", icon=":material/model_training:")
+        st.page_link(TRAIN_PAGE, label="Go to the Train page", icon=":material/model_training:")
     except st.errors.StreamlitAPIException:
-        st.info("The Train page trains this network.")
-else:
-    st.info("This network is kept for your session: the Train page trains it.")
+        pass  # the page is not registered in this app (e.g. the page run on its own)

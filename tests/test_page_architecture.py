@@ -74,6 +74,9 @@ def test_invalid_network_is_explained_and_highlighted():
     assert len(at.error) == 1
     assert "conv4 cannot exist" in at.error[0].value and "7x7 kernel does not fit" in at.error[0].value
     assert "⚠ conv4" in list(_table(at)["Layer"])
+    kept = at.session_state[state.ARCHITECTURE]  # the Train page keeps the last buildable network
+    assert layer_table(kept).valid and len(kept.conv_blocks) == 4
+    assert any("cannot be built, so the Train page keeps the last one" in w.value for w in at.warning)
     at.button(key="arch_check_keras").click().run()  # Keras refuses; the page says so calmly
     assert not at.exception
     assert any("Keras refused" in w.value for w in at.warning)

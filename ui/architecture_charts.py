@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from cnn_core.costs import activation_bytes, cost_split
 from cnn_core.formulas import ArchitectureTable
@@ -35,9 +34,11 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
         (r.name, r.kind, r.output_shape, r.params, r.error) for r in table.rows
     ]
     broken = table.first_error.name if table.first_error else None
+    broken_at = next((i for i, layer in enumerate(layers) if layer[0] == broken), len(layers))
     biggest = max(max(s[0] if len(s) == 3 else math.log2(1 + s[0]) * 2, 1) for _, _, s, _, _ in layers)
-    fig = go.Figure()
-    for i, (name, kind, shape, params, error) in enumerate(layers):
+    # Shapes and annotations are passed as plain dicts in one go: add_shape() per block is ~10x slower.
+    shapes, notes = [], []
+    for i, (name, kind, shape, params, _) in enumerate(layers):
         if len(shape) == 3:
             h = 0.15 + 0.85 * shape[0] / biggest
             w = 0.15 + 0.65 * math.log2(1 + shape[2]) / 9  # 9 = log2(512): 256 filters fills most of a slot
@@ -45,65 +46,52 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
             h = 0.15 + 0.85 * math.log2(1 + shape[0]) * 2 / biggest
             w = 0.12
         h = min(h, 1.0)
-        colour = BROKEN if name == broken else COLOURS.get(kind, "#777")
-        fig.add_shape(
-            type="rect",
-            x0=i - w / 2,
-            x1=i + w / 2,
-            y0=-h / 2,
-            y1=h / 2,
-            fillcolor=colour,
-            opacity=0.35
-            if (broken and i > 0 and error is None and name != broken and _after(table, name, broken))
-            else 0.9,
-            line=dict(color="black", width=2, dash="dash") if name == broken else dict(width=0),
+        shapes.append(
+            dict(
+                type="rect",
+                x0=i - w / 2,
+                x1=i + w / 2,
+                y0=-h / 2,
+                y1=h / 2,
+                fillcolor=BROKEN if i == broken_at else COLOURS.get(kind, "#777"),
+                opacity=0.35 if i > broken_at else 0.9,
+                line=dict(color="black", width=2, dash="dash") if i == broken_at else dict(width=0),
+            )
         )
-        fig.add_annotation(x=i, y=h / 2 + 0.1, text=f"<b>{name}</b>", showarrow=False, font_size=11)
+        notes.append(dict(x=i, y=h / 2 + 0.1, text=f"<b>{name}</b>", showarrow=False, font=dict(size=11)))
         label = _shape(shape) + (f"<br>{params:,} p" if params else "")
-        fig.add_annotation(x=i, y=-h / 2 - 0.13, text=label, showarrow=False, font_size=10)
+        notes.append(dict(x=i, y=-h / 2 - 0.13, text=label, showarrow=False, font=dict(size=10)))
     # Legend entries (one per kind present) so the colours are explained on the figure itself.
-    kinds = dict.fromkeys(k for _, k, _, _, _ in layers)
-    for k in kinds:
-        fig.add_trace(
-            go.Scatter(
-                x=[None], y=[None], mode="markers", marker=dict(size=12, color=COLOURS[k], symbol="square"), name=k
-            )
-        )
+    legend = [(k, COLOURS[k]) for k in dict.fromkeys(k for _, k, _, _, _ in layers)]
     if broken:
-        fig.add_trace(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker=dict(size=12, color=BROKEN, symbol="square"),
-                name="cannot exist",
-            )
-        )
-    fig.add_trace(
-        go.Scatter(
+        legend.append(("cannot exist", BROKEN))
+    data = [
+        dict(type="scatter", x=[None], y=[None], mode="markers", name=k, marker=dict(size=12, color=c, symbol="square"))
+        for k, c in legend
+    ]
+    data.append(
+        dict(
+            type="scatter",
             x=list(range(len(layers))),
             y=[0] * len(layers),
             mode="markers",
-            marker_opacity=0,
+            marker=dict(opacity=0),
             hovertext=[f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers],
             hoverinfo="text",
             showlegend=False,
         )
     )
-    fig.update_xaxes(visible=False, range=[-0.6, len(layers) - 0.4])
-    fig.update_yaxes(visible=False, range=[-0.75, 0.7])
-    fig.update_layout(
+    layout = dict(
+        shapes=shapes,
+        annotations=notes,
+        xaxis=dict(visible=False, range=[-0.6, len(layers) - 0.4]),
+        yaxis=dict(visible=False, range=[-0.75, 0.7]),
         height=300,
         margin=dict(l=0, r=0, t=10, b=0),
         plot_bgcolor="white",
         legend=dict(orientation="h", y=-0.02, x=0),
     )
-    return fig
-
-
-def _after(table: ArchitectureTable, name: str, broken: str) -> bool:
-    names = [r.name for r in table.rows]
-    return names.index(name) > names.index(broken)
+    return go.Figure(dict(data=data, layout=layout), skip_invalid=False)
 
 
 def diagram_summary(table: ArchitectureTable, input_shape: tuple[int, ...]) -> str:
@@ -116,43 +104,58 @@ def cost_bars(table: ArchitectureTable) -> go.Figure:
     """Three bar charts side by side: parameters, multiply-accumulates and activation memory per layer."""
     names = [r.name for r in table.rows]
     colours = [COLOURS.get(r.kind, "#777") for r in table.rows]
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        subplot_titles=("Parameters", "Multiply-adds per digit", "Activation memory per digit (KiB)"),
-        horizontal_spacing=0.07,
-    )
+    titles = ("Parameters", "Multiply-adds per digit", "Activation memory per digit (KiB)")
     series = (
         [r.params for r in table.rows],
         [r.macs for r in table.rows],
         [b / 1024 for b in activation_bytes(table)],
     )
-    for col, ys in enumerate(series, start=1):
+    # Three panels laid out by axis domains in one layout dict (make_subplots costs ~30 ms per rerun).
+    gap, width = 0.07, (1 - 2 * 0.07) / 3
+    data, layout = [], {}
+    for col, (title, ys) in enumerate(zip(titles, series, strict=True), start=1):
+        x0 = (col - 1) * (width + gap)
+        suffix = "" if col == 1 else str(col)
         text = [f"{y:,.1f}" if col == 3 else f"{y:,}" for y in ys]
-        fig.add_trace(
-            go.Bar(
+        data.append(
+            dict(
+                type="bar",
                 x=names,
                 y=ys,
-                marker_color=colours,
+                xaxis=f"x{suffix}",
+                yaxis=f"y{suffix}",
+                marker=dict(color=colours),
                 text=text,
                 textposition="outside",
                 cliponaxis=False,
                 showlegend=False,
-            ),
-            row=1,
-            col=col,
+                hovertemplate="%{x}: %{text}<extra>" + title + "</extra>",
+            )
+        )
+        layout[f"xaxis{suffix}"] = dict(domain=[x0, x0 + width], anchor=f"y{suffix}")
+        layout[f"yaxis{suffix}"] = dict(anchor=f"x{suffix}", rangemode="tozero")
+        layout.setdefault("annotations", []).append(
+            dict(
+                text=title,
+                x=x0 + width / 2,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                xanchor="center",
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(size=14),
+            )
         )
     for k in dict.fromkeys(r.kind for r in table.rows):
-        fig.add_trace(go.Bar(x=[None], y=[None], marker_color=COLOURS[k], name=k), row=1, col=1)
-    fig.update_yaxes(rangemode="tozero")
-    fig.update_layout(
+        data.append(dict(type="bar", x=[None], y=[None], marker=dict(color=COLOURS[k]), name=k))
+    layout.update(
         height=340,
         margin=dict(l=10, r=10, t=40, b=10),
         legend=dict(orientation="h", y=-0.25, x=0),
-        uniformtext_minsize=8,
-        uniformtext_mode="hide",
+        uniformtext=dict(minsize=8, mode="hide"),
     )
-    return fig
+    return go.Figure(dict(data=data, layout=layout), skip_invalid=False)
 
 
 def cost_summary(table: ArchitectureTable) -> str:

@@ -101,6 +101,8 @@ def show_totals(table: ArchitectureTable) -> None:
     """Metric tiles: total, trainable and non-trainable parameters, compute and memory per example."""
     trainable = sum(r.params for r in table.rows if r.kind in WEIGHTED)
     split = cost_split(table)
+    if not table.valid:
+        st.caption("These totals describe a network that cannot be built: see the highlighted layer below.")
     c = st.columns(5)
     c[0].metric("Total parameters", f"{table.total_params:,}")
     c[1].metric("Trainable", f"{trainable:,}", help="Conv2D kernels and biases, Dense weights and biases.")
