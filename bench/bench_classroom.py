@@ -1,0 +1,33 @@
+"""Classroom load: 10 learners drawing on one server while one trains (see bench/classroom.py)."""
+
+import os
+
+from bench.classroom import classroom
+from bench.report import Row, p50, p95
+
+
+def run() -> list[Row]:
+    n = int(os.environ.get("CLASSROOM_SESSIONS", 10))
+    r = classroom(sessions=n, seconds=60, train=True)
+    lat = r.latencies_ms
+    note = f"{n} sessions x 60 s, one Chromium, {len(lat)} predictions; training run finished: {r.trained}"
+    return [
+        Row(
+            "classroom: mouse release to Prediction shown",
+            "report (p50 <= 500 ms alone)",
+            p50(lat) if lat else None,
+            "ms",
+            p95(lat) if lat else None,
+            notes=note,
+        ),
+        Row(
+            "classroom: errors", "0", float(len(r.errors)), "errors", met=not r.errors, notes="; ".join(r.errors)[:300]
+        ),
+        Row(
+            "classroom: server peak resident memory",
+            "report",
+            r.peak_rss_mb,
+            "MB",
+            notes=f"{r.peak_rss_mb / max(n + 1, 1):.0f} MB per session on average, model and MNIST shared",
+        ),
+    ]

@@ -1,0 +1,145 @@
+"""A classroom in a box: N learners draw digits on one server while one learner trains.
+
+    python -m bench.classroom --sessions 10 --seconds 60
+
+Each session opens the Draw page in its own browser context (its own Streamlit session),
+then repeatedly clears the canvas, draws a digit with real mouse strokes and measures the time
+from the mouse release to the "Prediction" metric being shown, waiting a few seconds between
+digits. One more session starts a training run on the Train page. Reports latency p50/p95,
+errors, and the server's peak resident memory. `bench/bench_classroom.py` records it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+
+from bench.harness import CHROMIUM_FLAGS, IDLE, AppServer, chromium_path
+from bench.report import p50, p95
+from bench.strokes import DIGITS, draw_async, place
+
+
+@dataclass
+class Result:
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    peak_rss_mb: float = 0.0
+    trained: bool = False
+
+
+def _rss_mb(pid: int) -> float:
+    try:
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+async def _idle(page, timeout=60_000):
+    await page.wait_for_timeout(30)
+    await page.wait_for_selector(IDLE, timeout=timeout)
+
+
+async def _learner(i: int, browser, url: str, until: float, res: Result) -> None:
+    rng = random.Random(i)
+    ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await ctx.new_page()
+    try:
+        await page.goto(f"{url}/draw")
+        await _idle(page, 120_000)
+        canvas = page.locator("canvas.upper-canvas")
+        await canvas.wait_for(timeout=60_000)
+        while time.time() < until:
+            await page.get_by_role("button", name="Clear").click()
+            await _idle(page)
+            await canvas.wait_for()
+            await page.wait_for_timeout(500)  # the new canvas attaches its mouse handlers after mounting
+            await canvas.scroll_into_view_if_needed()
+            box = await canvas.bounding_box()
+            size = rng.uniform(0.45, 0.8) * box["width"]
+            left = box["x"] + rng.uniform(0.05, 0.95 - size / box["width"]) * box["width"]
+            top = box["y"] + rng.uniform(0.05, 0.95 - size / box["height"]) * box["height"]
+            strokes = place(rng.choice(list(DIGITS)), (left, top, size * 0.8, size), rng)
+            await draw_async(page, strokes)
+            t0 = time.perf_counter()
+            await page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for(timeout=60_000)
+            await _idle(page)
+            res.latencies_ms.append((time.perf_counter() - t0) * 1000)
+            if await page.locator("[data-testid='stException']").count():
+                res.errors.append(f"session {i}: exception element on the page")
+            await page.wait_for_timeout(rng.uniform(2000, 4000))
+    except Exception as e:  # noqa: BLE001 - every failure is counted as an error, the class goes on
+        res.errors.append(f"session {i}: {type(e).__name__}: {str(e)[:200]}")
+        await page.screenshot(path=f"/tmp/classroom-error-{i}.png")
+    finally:
+        await ctx.close()
+
+
+async def _trainer(browser, url: str, res: Result) -> None:
+    ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await ctx.new_page()
+    try:
+        await page.goto(f"{url}/train")
+        await _idle(page, 120_000)
+        await page.get_by_role("button", name="Start training").click()
+        await page.get_by_text("Finished", exact=False).first.wait_for(timeout=600_000)
+        res.trained = True
+    except Exception as e:  # noqa: BLE001
+        res.errors.append(f"trainer: {type(e).__name__}: {str(e)[:200]}")
+    finally:
+        await ctx.close()
+
+
+async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -> Result:
+    from playwright.async_api import async_playwright
+
+    res = Result()
+    stop = threading.Event()
+
+    def sample():
+        while not stop.is_set():
+            res.peak_rss_mb = max(res.peak_rss_mb, _rss_mb(pid))
+            time.sleep(0.25)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
+        until = time.time() + seconds
+        tasks = [_learner(i, browser, url, until, res) for i in range(sessions)]
+        if train:
+            tasks.append(_trainer(browser, url, res))
+        await asyncio.gather(*tasks)
+        await browser.close()
+    stop.set()
+    sampler.join()
+    return res
+
+
+def classroom(sessions: int = 10, seconds: float = 60, train: bool = True) -> Result:
+    with AppServer() as server:
+        return asyncio.run(_run(server.url, server.proc.pid, sessions, seconds, train))
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sessions", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=60)
+    ap.add_argument("--no-train", action="store_true")
+    a = ap.parse_args()
+    r = classroom(a.sessions, a.seconds, not a.no_train)
+    lat = r.latencies_ms
+    print(f"predictions: {len(lat)}  p50 {p50(lat):.0f} ms  p95 {p95(lat):.0f} ms" if lat else "no predictions")
+    print(f"errors: {len(r.errors)}  peak server RSS: {r.peak_rss_mb:.0f} MB  training finished: {r.trained}")
+    for e in r.errors:
+        print("  ", e)
+
+
+if __name__ == "__main__":
+    main()
