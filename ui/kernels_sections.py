@@ -167,10 +167,11 @@ def _step_body(f: filtering.Filtered, kernel: Kernel, playing: bool) -> None:
         expr = " + ".join(f"({p:.3g})" for p in s.products.ravel()) if k <= 3 else f"the {k * k} products"
         st.markdown(f"{name}sum of {expr} = **{s.total:.6g}**")
     if len(v.steps) == 2:
-        st.markdown(f"Gradient magnitude: sqrt({v.steps[0].total:.6g}² + {v.steps[1].total:.6g}²) = **{v.value:.6g}**")
-    st.success(
-        f"Output pixel ({row}, {col}) = {v.value:.6g}: the same number as the sum above.", icon=":material/check:"
-    )
+        st.markdown(
+            f"Gradient magnitude: sqrt(({v.steps[0].total:.6g})² + ({v.steps[1].total:.6g})²) = **{v.value:.6g}**"
+        )
+    done = "the sum above" if len(v.steps) == 1 else "the magnitude above"
+    st.success(f"Output pixel ({row}, {col}) = {v.value:.6g}: the same number as {done}.", icon=":material/check:")
 
 
 def show_steps(f: filtering.Filtered, kernel: Kernel) -> None:
