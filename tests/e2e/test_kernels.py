@@ -1,0 +1,67 @@
+"""The Kernels page in a real browser: kernel and stride change the output and the formula; a bad upload is explained."""
+
+from bench.harness import wait_idle
+from tests.e2e.conftest import open_page
+
+OUTPUT_CHART = "() => [...document.querySelectorAll('.js-plotly-plot')].find(g => ((g.layout||{}).title||{}).text?.includes('Output ('))"
+
+
+def _open(page):
+    open_page(page, "")  # a fresh server resolves page URLs only after app.py has run once
+    open_page(page, "kernels")
+    page.wait_for_function(f"({OUTPUT_CHART})() !== undefined")
+
+
+def _output_caption(page) -> str:
+    return page.get_by_text("Output of ", exact=False).first.inner_text()
+
+
+def _formula(page) -> str:
+    return page.locator("[data-testid='stMarkdownContainer']", has_text="Output size").first.inner_text()
+
+
+def _remember_output(page) -> None:
+    page.evaluate(f"() => {{ window.__prev = ({OUTPUT_CHART})().data; }}")
+
+
+def _output_redrawn(page) -> None:
+    page.wait_for_function(f"() => {{ const g = ({OUTPUT_CHART})(); return g && g.data !== window.__prev; }}")
+
+
+def test_kernel_and_stride_change_the_output_and_the_formula(page):
+    _open(page)
+    assert "= 26" in _formula(page)
+    before = _output_caption(page)
+    shot = page.locator("[data-testid='stPlotlyChart']").nth(2).screenshot()
+
+    _remember_output(page)
+    page.get_by_role("combobox", name="Kernel").click()
+    page.get_by_role("option", name="Sobel x", exact=True).click()
+    _output_redrawn(page)
+    wait_idle(page)
+    after = _output_caption(page)
+    assert after != before and "Sobel x" in after
+    assert page.locator("[data-testid='stPlotlyChart']").nth(2).screenshot() != shot  # the picture changed
+
+    _remember_output(page)
+    stride = page.get_by_label("Stride (1-4)")
+    stride.fill("2")
+    stride.press("Enter")
+    _output_redrawn(page)
+    wait_idle(page)
+    assert "floor((28 - 3 + 2*0) / 2) + 1 = 13" in _formula(page)
+    assert "13x13" in _output_caption(page)
+
+
+def test_bad_upload_shows_a_friendly_message(page, tmp_path):
+    _open(page)
+    page.get_by_text("Upload a picture", exact=True).click()
+    wait_idle(page)
+    bad = tmp_path / "not_a_picture.png"
+    bad.write_bytes(b"this is plain text pretending to be a PNG\n" * 20)
+    page.locator("[data-testid='stFileUploader'] input[type='file']").set_input_files(str(bad))
+    wait_idle(page)
+    alert = page.locator("[data-testid='stAlert']", has_text="not a picture")
+    alert.wait_for()
+    assert "not_a_picture.png" in alert.inner_text()
+    assert page.locator("[data-testid='stException']").count() == 0
