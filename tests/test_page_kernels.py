@@ -157,3 +157,24 @@ def test_running_the_page_does_not_import_tensorflow():
     code = f"ROOT = {str(ROOT)!r}\n" + NO_TF
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_difference_toggle_shows_the_difference_image(at):
+    at.toggle(key="k_diff").set_value(True).run()
+    assert any("Each output pixel is compared" in c.value for c in at.caption)
+    assert not at.exception
+
+
+def test_unvalidated_figures_are_valid_plotly():
+    import plotly.graph_objects as go
+
+    from ui.kernels_figures import grid, grid_row
+
+    a = np.arange(30.0).reshape(5, 6) - 10
+    figs = [
+        grid(a, "t", signed=True, highlight=[(0, 0, 2, 2, "red")], padded=a < 0, origin=(1, 2)),
+        grid(a, "t", zrange=(0, 255), text=True, fmt=".3~g"),
+        grid_row([(a, "w", {"zrange": (0, 255)}), (a, "k", {"signed": True}), (a, "p", {"signed": True})]),
+    ]
+    for f in figs:
+        go.Figure(f.to_dict())  # full validation raises on any invalid property

@@ -102,3 +102,59 @@ def grid(
     # Built from plain dicts without Plotly's per-property validation (about 5x faster, which
     # matters with ~14 figures per rerun); the figure is checked in tests/test_page_kernels.py.
     return go.Figure(dict(data=data, layout=layout), _validate=False)
+
+
+def grid_row(panels: list[tuple[np.ndarray, str, dict]], fmt: str = ".4~g", height: int = 260) -> go.Figure:
+    """Small (K, K) grids side by side in ONE figure (one Plotly draw instead of three), each with its
+    title, its values written in the cells and its own colour legend.
+
+    panels : (array, title, options) with options among signed, zrange, colorbar.
+    """
+    n = len(panels)
+    data, annotations, layout = [], [], {}
+    width = 1.0 / n
+    for i, (a, title, opt) in enumerate(panels, start=1):
+        a = np.asarray(a)
+        k = max(a.shape)
+        x0, x1 = (i - 1) * width + 0.02, i * width - 0.09  # room on the right for the colour legend
+        signed = opt.get("signed", False)
+        hm = dict(
+            type="heatmap",
+            z=a.astype(np.float32),
+            xaxis=f"x{i}",
+            yaxis=f"y{i}",
+            colorscale=DIVERGING if signed else GREY,
+            colorbar=dict(title=dict(text=opt.get("colorbar", "value")), thickness=10, len=0.8, x=x1 + 0.01, y=0.45),
+            hovertemplate="row %{y}, column %{x}<br>value %{z:.4g}<extra></extra>",
+            textfont=dict(size=12 if k <= 5 else 9),
+        )
+        if signed:
+            hm["zmid"] = 0
+        elif "zrange" in opt:
+            hm["zmin"], hm["zmax"] = opt["zrange"]
+        if k <= 7:
+            hm["texttemplate"] = f"%{{z:{fmt}}}"
+        data.append(hm)
+        layout[f"xaxis{i}"] = dict(domain=[x0, x1], anchor=f"y{i}", side="top", showgrid=False, dtick=1)
+        layout[f"yaxis{i}"] = dict(
+            domain=[0, 0.85],
+            anchor=f"x{i}",
+            autorange="reversed",
+            scaleanchor=f"x{i}",
+            constrain="domain",
+            showgrid=False,
+            dtick=1,
+        )
+        annotations.append(
+            dict(
+                text=f"<b>{title}</b>",
+                x=(x0 + x1) / 2,
+                y=1.0,
+                xref="paper",
+                yref="paper",
+                showarrow=False,
+                font=dict(size=13),
+            )
+        )
+    layout.update(height=height, margin=dict(l=10, r=10, t=30, b=10), annotations=annotations, plot_bgcolor="white")
+    return go.Figure(dict(data=data, layout=layout), _validate=False)

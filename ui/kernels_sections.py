@@ -11,7 +11,7 @@ import streamlit as st
 from cnn_core import filtering, pooling
 from cnn_core.kernels import Kernel
 from ui import kernels_text as T
-from ui.kernels_figures import OUTPUT, WINDOW, grid
+from ui.kernels_figures import OUTPUT, WINDOW, grid, grid_row
 from ui.kernels_inputs import Picture, Settings
 
 SMALL = 64  # outputs up to this size get their current pixel outlined
@@ -57,14 +57,7 @@ def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Setti
     for n in f.notes:
         st.info(n, icon=":material/info:")
     c1, c2, c3 = st.columns([5, 3, 5])
-    with c1:
-        if pic.colour is not None:
-            st.image(pic.colour, caption=f"{pic.label}, in colour (the grey version is filtered)", width=180)
-        _chart(grid(f.image, f"Input: {h}x{w}", zrange=(0, 255), colorbar="brightness", height=380))
-        st.caption(f"{pic.label}; grey 0 (black) to 255 (white).")
-    with c2:
-        show_kernel(kernel)
-    with c3:
+    with c3:  # filled first, so the new output reaches the browser before anything else
         lo, hi = float(f.output.min()), float(f.output.max())
         if s.raw:
             _chart(grid(f.output, f"Output (raw): {oh}x{ow}", signed=f.signed, colorbar="sum", height=380))
@@ -74,13 +67,29 @@ def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Setti
         st.caption(
             f"Output of {kernel.name} ({what}), stride {f.stride}: {oh}x{ow} pixels, values from {lo:.4g} to {hi:.4g}."
         )
+    with c1:
+        if pic.colour is not None:
+            st.image(pic.colour, caption=f"{pic.label}, in colour (the grey version is filtered)", width=180)
+        _chart(grid(f.image, f"Input: {h}x{w}", zrange=(0, 255), colorbar="brightness", height=380))
+        st.caption(f"{pic.label}; grey 0 (black) to 255 (white).")
+    with c2:
+        show_kernel(kernel)
     if f.signed:
         st.markdown(T.NEGATIVE)
-    with st.expander("Difference image: output minus the input pixel under each window's centre"):
-        _chart(grid(f.difference, "Output - input", signed=True, colorbar="difference", height=380))
+    if st.toggle("Show the difference image (output minus input)", key="k_diff"):
+        _chart(
+            grid(
+                f.difference,
+                "Output - input under each window's centre",
+                signed=True,
+                colorbar="difference",
+                height=380,
+            )
+        )
         st.caption(
-            "Red: the kernel made the pixel brighter; blue: darker; white: unchanged. With a blur the "
-            "differences sit on the strokes' edges; with the identity kernel they are all 0."
+            "Red: the kernel made the pixel brighter; blue: darker; white: unchanged. Each output pixel is compared "
+            "with the input pixel under its window's centre. With a blur the differences sit on the strokes' edges; "
+            "with the identity kernel they are all 0."
         )
 
 
@@ -152,18 +161,12 @@ def _step_body(f: filtering.Filtered, kernel: Kernel, playing: bool) -> None:
             st.caption("The green square is the output pixel that this window produces.")
     for i, s in enumerate(v.steps):
         name = "" if len(v.steps) == 1 else ("Sobel x: " if i == 0 else "Sobel y: ")
-        cols = st.columns(3)
-        parts = (
-            (s.window, "window values", dict(zrange=(0, 255), colorbar="brightness")),
-            (s.kernel, "kernel weights", dict(signed=bool((s.kernel < 0).any()), colorbar="weight")),
-            (s.products, "products (window x kernel)", dict(signed=True, colorbar="product")),
-        )
-        for c, (arr, t, kw) in zip(cols, parts, strict=True):
-            with c:
-                _chart(
-                    grid(arr, f"{name}{t}", text=k <= 7, fmt=".4~g", height=240 if k <= 7 else 320, **kw),
-                    key=f"k_step_{i}_{t}",
-                )
+        panels = [
+            (s.window, f"{name}window values", dict(zrange=(0, 255), colorbar="brightness")),
+            (s.kernel, f"{name}kernel weights", dict(signed=bool((s.kernel < 0).any()), colorbar="weight")),
+            (s.products, f"{name}products (window x kernel)", dict(signed=True, colorbar="product")),
+        ]
+        _chart(grid_row(panels, height=260 if k <= 7 else 340), key=f"k_step_{i}")
         expr = " + ".join(f"({p:.3g})" for p in s.products.ravel()) if k <= 3 else f"the {k * k} products"
         st.markdown(f"{name}sum of {expr} = **{s.total:.6g}**")
     if len(v.steps) == 2:
