@@ -16,6 +16,7 @@ from PIL import Image
 
 SIZE = 28  # side of the network's input
 BOX = 20  # MNIST digits fit in a 20x20 box inside the 28x28 frame
+CENTRE = 14.0  # where MNIST's centres of mass sit (row and column, 0-based): measured, not 13.5
 MAX_SIDE = 560  # larger pictures are shrunk first (area average), so a 5000x5000 photo stays fast
 MIN_CONTRAST = 0.12  # ink must stand out from the background by 12% of full scale
 INK_THRESHOLD = 0.15  # a pixel is ink if it is at least 15% as bright as the brightest ink
@@ -188,7 +189,7 @@ def _shift(a: np.ndarray, dr: int, dc: int) -> np.ndarray:
 def _centre_shift(a: np.ndarray) -> tuple[int, int]:
     """Whole-pixel shift that brings the centre of mass to the frame's centre without pushing ink out."""
     r, c = centre_of_mass(a)
-    mid = (a.shape[0] - 1) / 2
+    mid = a.shape[0] * CENTRE / SIZE
     top, bottom, left, right = ink_bbox(a)
     dr = int(np.clip(round(mid - r), -top, a.shape[0] - bottom))
     dc = int(np.clip(round(mid - c), -left, a.shape[1] - right))
@@ -254,12 +255,12 @@ def to_mnist(image: np.ndarray, steps: dict[str, bool] | None = None) -> np.ndar
 
 
 def display(a: np.ndarray, size: int = 112) -> np.ndarray:
-    """A 2-D float picture -> uint8 for display, brightest pixel white, enlarged with square pixels.
-
-    Small pictures are repeated (nearest neighbour) up to about `size` pixels so the
-    browser shows crisp squares; larger ones are returned at their own size.
-    """
+    """A 2-D float picture -> (size, size) uint8 for display: brightest pixel white, padded square, crisp pixels."""
     peak = float(a.max()) if a.size else 0.0
-    img = (a / peak * 255.0 if peak > 0 else a * 0).astype(np.uint8)
-    k = max(1, size // max(img.shape))
-    return np.kron(img, np.ones((k, k), dtype=np.uint8)) if k > 1 else img
+    img = (a / peak * 255.0 if peak > 0 else np.zeros_like(a)).astype(np.uint8)
+    side = max(img.shape)
+    square = np.zeros((side, side), dtype=np.uint8)
+    r0, c0 = (side - img.shape[0]) // 2, (side - img.shape[1]) // 2
+    square[r0 : r0 + img.shape[0], c0 : c0 + img.shape[1]] = img
+    method = Image.Resampling.NEAREST if side < size else Image.Resampling.BOX
+    return np.asarray(Image.fromarray(square).resize((size, size), method))

@@ -181,14 +181,6 @@ def tile_maps(maps: np.ndarray, cols: int = 8, shared_scale: bool = True, gap: i
     return out
 
 
-def map_index_grid(shape: tuple[int, int], h: int, w: int, cols: int, gap: int = 1) -> np.ndarray:
-    """For a mosaic of `shape` made by tile_maps, the feature-map index under each pixel (-1 in gaps)."""
-    r = np.arange(shape[0])[:, None]
-    c = np.arange(shape[1])[None, :]
-    inside = (r % (h + gap) < h) & (c % (w + gap) < w)
-    return np.where(inside, (r // (h + gap)) * cols + c // (w + gap), -1)
-
-
 def read_picture(model: keras.Model, picture: np.ndarray, steps: dict[str, bool] | None = None, is_mnist=False):
     """A drawing/photo -> (Preprocessed, Reading): the page's one call.
 

@@ -10,9 +10,10 @@ import math
 
 import streamlit as st
 
-from cnn_core.features import FeatureReader, Reading, map_index_grid, tile_maps
+from cnn_core.features import FeatureReader, Reading, tile_maps
 from cnn_core.formulas import LayerRow
 from ui import draw_figures as fig
+from ui import draw_images as img
 
 COLS = 8  # feature maps per mosaic row
 
@@ -64,21 +65,21 @@ def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
         return (
             "Q26. What do the maps look like after the first max pooling?",
             f"The same number of maps, each a coarser copy of a conv1 map: {shape} "
-            f"(size formula: {r.shape_formula}). The bright strokes survive because the maximum keeps them; "
+            f"(size formula: `{r.shape_formula}`). The bright strokes survive because the maximum keeps them; "
             "the exact position within each 2x2 window is forgotten.",
         )
     if name == "conv2":
         return (
             "Q27. What do the maps look like after the second convolution?",
             f"{shape}. Each of these kernels spans all the maps of the layer below ({r.config}; "
-            f"{r.params_formula} parameters), so a map responds to a combination of strokes such as a corner, "
+            f"`{r.params_formula}` parameters), so a map responds to a combination of strokes such as a corner, "
             "a curve or a crossing, not to one edge. They are harder to read by eye: they are built for the "
             "network, not for us.",
         )
     if name == "pool2":
         return (
             "Q29. What size are the maps after the second max pooling?",
-            f"{shape}: {r.shape_formula}. With an odd input the last row and column have no complete 2x2 "
+            f"{shape}: `{r.shape_formula}`. With an odd input the last row and column have no complete 2x2 "
             "window and are dropped. Each cell now sums up a large region of the digit.",
         )
     if name == "conv3":
@@ -94,18 +95,19 @@ def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
 def _header(row: LayerRow) -> None:
     shape = " x ".join(map(str, row.output_shape))
     st.markdown(f"**{row.name}** · {row.kind} · output **{shape}**")
-    st.caption(f"{caption(row)} Size: {row.shape_formula}. Parameters: {row.params_formula}.")
+    st.caption(f"{caption(row)} Size: `{row.shape_formula}`. Parameters: `{row.params_formula}`.")
 
 
-def _maps(name: str, maps, shared: bool) -> None:
-    h, w, c = maps.shape
-    cols = min(COLS, c)
+def _maps(maps, shared: bool) -> None:
+    c = maps.shape[-1]
+    cols = min(COLS if c <= 32 else 2 * COLS, c)
     tiles = tile_maps(maps, cols=cols, shared_scale=shared)
-    index = map_index_grid(tiles.shape, h, w, cols)
-    rows = -(-c // cols)
-    height = max(160, min(520, int(rows * 70 * max(h, 8) / 13) + 40))
-    title = "activation" if shared else "activation / map max"
-    st.plotly_chart(fig.mosaic(tiles, index, title, height), key=f"maps_{name}", config={"displayModeBar": False})
+    label = "activation" if shared else "share of map max"
+    scale = "one colour scale for the whole layer" if shared else "each map scaled to its own maximum"
+    st.image(
+        img.mosaic_png(tiles, label),
+        caption=f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}.",
+    )
 
 
 def layers(reading: Reading, rows: dict[str, LayerRow], shared: bool) -> None:
@@ -117,9 +119,9 @@ def layers(reading: Reading, rows: dict[str, LayerRow], shared: bool) -> None:
         with st.container(border=True):
             _header(row)
             if out.ndim == 3:
-                _maps(name, out, shared)
+                _maps(out, shared)
             else:
-                st.plotly_chart(fig.strip(out, "value"), key=f"strip_{name}", config={"displayModeBar": False})
+                st.image(img.strip_png(out, "value"), caption=f"{len(out)} values, unit 0 on the left.")
             qa = _answer(name, rows)
             if qa:
                 with st.expander(qa[0]):
