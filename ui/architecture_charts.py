@@ -36,8 +36,9 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
     broken = table.first_error.name if table.first_error else None
     broken_at = next((i for i, layer in enumerate(layers) if layer[0] == broken), len(layers))
     biggest = max(max(s[0] if len(s) == 3 else math.log2(1 + s[0]) * 2, 1) for _, _, s, _, _ in layers)
-    # Shapes and annotations are passed as plain dicts in one go: add_shape() per block is ~10x slower.
-    shapes, notes = [], []
+    # Blocks are one bar trace (per-bar base and width) and labels one text trace: far cheaper for
+    # the browser to redraw on every edit than one layout shape and two annotations per layer.
+    xs, hs, ws, colours, opacity, line_w, top, bottom = [], [], [], [], [], [], [], []
     for i, (name, kind, shape, params, _) in enumerate(layers):
         if len(shape) == 3:
             h = 0.15 + 0.85 * shape[0] / biggest
@@ -46,46 +47,49 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
             h = 0.15 + 0.85 * math.log2(1 + shape[0]) * 2 / biggest
             w = 0.12
         h = min(h, 1.0)
-        shapes.append(
-            dict(
-                type="rect",
-                x0=i - w / 2,
-                x1=i + w / 2,
-                y0=-h / 2,
-                y1=h / 2,
-                fillcolor=BROKEN if i == broken_at else COLOURS.get(kind, "#777"),
-                opacity=0.35 if i > broken_at else 0.9,
-                line=dict(color="black", width=2, dash="dash") if i == broken_at else dict(width=0),
-            )
-        )
-        notes.append(dict(x=i, y=h / 2 + 0.1, text=f"<b>{name}</b>", showarrow=False, font=dict(size=11)))
-        label = _shape(shape) + (f"<br>{params:,} p" if params else "")
-        notes.append(dict(x=i, y=-h / 2 - 0.13, text=label, showarrow=False, font=dict(size=10)))
+        xs.append(i)
+        hs.append(h)
+        ws.append(w)
+        colours.append(BROKEN if i == broken_at else COLOURS.get(kind, "#777"))
+        opacity.append(0.35 if i > broken_at else 0.9)
+        line_w.append(3 if i == broken_at else 0)
+        top.append(f"<b>{name}</b>")
+        bottom.append(_shape(shape) + (f"<br>{params:,} p" if params else ""))
+    hover = [f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers]
+    data = [
+        dict(
+            type="bar",
+            x=xs,
+            y=hs,
+            base=[-h / 2 for h in hs],
+            width=ws,
+            marker=dict(color=colours, opacity=opacity, line=dict(color="black", width=line_w)),
+            hovertext=hover,
+            hoverinfo="text",
+            showlegend=False,
+        ),
+        dict(
+            type="scatter",
+            x=xs + xs,
+            y=[h / 2 + 0.1 for h in hs] + [-h / 2 - 0.15 for h in hs],
+            text=top + bottom,
+            mode="text",
+            textfont=dict(size=[11] * len(xs) + [10] * len(xs)),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    ]
     # Legend entries (one per kind present) so the colours are explained on the figure itself.
     legend = [(k, COLOURS[k]) for k in dict.fromkeys(k for _, k, _, _, _ in layers)]
     if broken:
         legend.append(("cannot exist", BROKEN))
-    data = [
+    data += [
         dict(type="scatter", x=[None], y=[None], mode="markers", name=k, marker=dict(size=12, color=c, symbol="square"))
         for k, c in legend
     ]
-    data.append(
-        dict(
-            type="scatter",
-            x=list(range(len(layers))),
-            y=[0] * len(layers),
-            mode="markers",
-            marker=dict(opacity=0),
-            hovertext=[f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers],
-            hoverinfo="text",
-            showlegend=False,
-        )
-    )
     layout = dict(
-        shapes=shapes,
-        annotations=notes,
         xaxis=dict(visible=False, range=[-0.6, len(layers) - 0.4]),
-        yaxis=dict(visible=False, range=[-0.75, 0.7]),
+        yaxis=dict(visible=False, range=[-0.8, 0.7]),
         height=300,
         margin=dict(l=0, r=0, t=10, b=0),
         plot_bgcolor="white",
