@@ -209,3 +209,19 @@ def test_wide_filters_still_match(keras):
         dense_layers=(DenseLayer(1024, "tanh"),),
     )
     _assert_same_as_keras(arch)
+
+
+def test_compare_reports_every_kind_of_disagreement():
+    """The Keras comparison is not vacuous: doctored Keras rows give one sentence per difference."""
+    from cnn_core.keras_check import KerasRow
+
+    t = layer_table(SEED)
+    rows = [KerasRow(r.name, r.kind, r.output_shape, r.params, r.params, 0) for r in t.rows]
+    assert compare(t, tuple(rows), t.total_params) == ()
+    rows[0] = KerasRow("conv1", "Conv2D", (27, 27, 32), 321, 321, 0)
+    rows[1] = KerasRow("pool1", "AveragePooling2D", (13, 13, 32), 0, 0, 0)
+    out = compare(t, tuple(rows), t.total_params + 1)
+    assert len(out) == 4
+    assert any("output shape" in m for m in out) and any("321" in m for m in out)
+    assert any("AveragePooling2D" in m for m in out) and out[-1].startswith("Total")
+    assert "layers differ" in compare(t, tuple(rows[:-1]), t.total_params)[0]
