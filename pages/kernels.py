@@ -17,7 +17,11 @@ for note in pic.notes if pic else []:
 if pic is None:
     st.stop()
 
-st.subheader("1. Pick a kernel and how it slides")
+view = inputs.pick_view()
+if view == inputs.VIEW_POOLING:
+    sections.show_pooling(pic)
+    st.stop()
+
 left, right = st.columns([2, 1])
 with left:
     kernel = inputs.pick_kernel()
@@ -33,12 +37,8 @@ except BadConvolution as e:
     st.warning(str(e), icon=":material/crop_free:")
     st.stop()
 
-st.subheader("2. Input, kernel and output")
-sections.show_filtering(pic, kernel, result, settings)
-sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
-
-st.subheader("3. One window at a time")
-sections.show_steps(result, kernel)
-
-st.subheader("4. Pooling")
-sections.show_pooling(pic)
+if view == inputs.VIEW_FILTER:
+    sections.show_filtering(pic, kernel, result, settings)
+    sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
+else:
+    sections.show_steps(result, kernel)

@@ -57,6 +57,7 @@ def test_kernel_padding_and_stride_change_the_output_and_formula(at):
 
 
 def test_step_position_changes_and_the_sum_is_the_output_pixel(at):
+    at.radio(key="k_view").set_value("One window at a time").run()
     at.selectbox(key="k_kernel").set_value("Laplacian (4-neighbour)").run()
     first = _success(at)
     at.slider(key="k_row").set_value(5).run()
@@ -75,6 +76,7 @@ def test_gaussian_size_and_flip_and_magnitude(at):
     assert "convolution" in _output_caption(at)
     assert any("flipped" in i.value for i in at.info)
     at.selectbox(key="k_kernel").set_value("Gradient magnitude (Sobel)").run()
+    at.radio(key="k_view").set_value("One window at a time").run()
     assert any("Gradient magnitude: sqrt(" in m.value for m in at.markdown)
     assert not at.exception
 
@@ -126,7 +128,20 @@ def test_custom_kernel_normalise_of_a_zero_sum_kernel_warns(at):
     assert not at.exception
 
 
+def test_pooling_view_highlights_windows_and_pools_the_picture(at):
+    at.radio(key="k_view").set_value("Pooling").run()
+    assert any("floor((6 - 2) / 2) + 1 = 3" in m.value for m in at.markdown)
+    at.slider(key="k_pool_window").set_value(5).run()
+    assert any(c.value.startswith("Window 5") and "max = 9" in c.value for c in at.caption)
+    at.radio(key="k_pool_size").set_value(3).run()
+    at.radio(key="k_pool_stride").set_value(1).run()
+    assert any("floor((6 - 3) / 1) + 1 = 4" in m.value for m in at.markdown)
+    assert any("28x28 -> 26x26" in c.value for c in at.caption)
+    assert not at.exception
+
+
 def test_bad_pooling_cell_shows_a_message(at):
+    at.radio(key="k_view").set_value("Pooling").run()
     at.session_state["k_pool_matrix"] = {"edited_rows": {0: {"1": None}}, "added_rows": [], "deleted_rows": []}
     at.run()
     assert any("empty" in e.value for e in at.error)
@@ -178,3 +193,14 @@ def test_unvalidated_figures_are_valid_plotly():
     ]
     for f in figs:
         go.Figure(f.to_dict())  # full validation raises on any invalid property
+
+
+def test_play_advances_the_position_on_each_run(at):
+    at.radio(key="k_view").set_value("One window at a time").run()
+    assert "Output pixel (13, 13)" in _success(at)
+    at.toggle(key="k_play").set_value(True).run()
+    assert "Output pixel (13, 14)" in _success(at)
+    at.run()
+    assert "Output pixel (13, 15)" in _success(at)
+    at.toggle(key="k_play").set_value(False).run()
+    assert "Output pixel (13, 15)" in _success(at)

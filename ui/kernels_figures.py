@@ -96,8 +96,12 @@ def grid(
         legend=dict(orientation="h", yanchor="top", y=-0.02, x=0),
         plot_bgcolor="white",
         shapes=shapes,
-        yaxis=dict(autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False),
-        xaxis=dict(constrain="domain", showgrid=False, side="top" if h <= 12 else "bottom"),
+        yaxis=dict(
+            autorange="reversed", scaleanchor="x", constrain="domain", showgrid=False, dtick=1 if h <= 12 else None
+        ),
+        xaxis=dict(
+            constrain="domain", showgrid=False, side="top" if h <= 12 else "bottom", dtick=1 if w <= 12 else None
+        ),
     )
     # Built from plain dicts without Plotly's per-property validation (about 5x faster, which
     # matters with ~14 figures per rerun); the figure is checked in tests/test_page_kernels.py.

@@ -28,6 +28,7 @@ SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD, SRC_DRAWN = (
     "Digit drawn on the Draw page",
 )
 CUSTOM = "Custom (type your own)"
+VIEW_FILTER, VIEW_STEPS, VIEW_POOLING = "Input, kernel and output", "One window at a time", "Pooling"
 
 
 @dataclass
@@ -159,3 +160,14 @@ def pick_settings() -> Settings:
     convolve = st.toggle("Flip the kernel (true convolution)", key="k_flip")
     raw = st.toggle("Raw output values", value=True, key="k_raw", help="Off: the output rescaled to a 0-255 picture.")
     return Settings(padding, int(stride), convolve, raw)
+
+
+def pick_view() -> str:
+    """Which part of the page to show (one at a time keeps each change quick to redraw)."""
+    return st.radio(
+        "Show",
+        (VIEW_FILTER, VIEW_STEPS, VIEW_POOLING),
+        horizontal=True,
+        key="k_view",
+        help="The kernel and border settings apply to the first two views; pooling has its own.",
+    )
