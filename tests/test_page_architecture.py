@@ -120,3 +120,14 @@ print("after", "tensorflow" in sys.modules, [s.value[:30] for s in at.success])
     lines = r.stdout.strip().splitlines()
     assert "before False False" in lines, r.stdout + r.stderr[-2000:]
     assert any(line.startswith("after True") and "Keras agrees" in line for line in lines), r.stdout
+
+
+def test_answers_carry_the_article_numbers_as_plain_text():
+    from ui.architecture_notes import _answers
+
+    answers = dict(_answers())
+    text = " ".join(answers.values())
+    assert "*" not in text  # Markdown would turn a*b*c into emphasis
+    for n in ("26", "320", "18,496", "36,928", "2,080", "330", "576", "13"):
+        assert n in text, n
+    assert [t.split(".")[0] for t in answers] == ["Q18", "Q19", "Q20", "Q21", "Q23", "Q28", "Q29", "Q31"]

@@ -12,6 +12,11 @@ from cnn_core.architecture import SEED
 from cnn_core.formulas import conv_output_size, layer_table
 
 
+def _f(formula: str) -> str:
+    """A formula as Markdown: '*' would start emphasis, so show it as '×'."""
+    return formula.replace("*", "×")
+
+
 def _answers() -> list[tuple[str, str]]:
     t = {r.name: r for r in layer_table(SEED).rows}
     c1, p1, c2, p2, c3 = t["conv1"], t["pool1"], t["conv2"], t["pool2"], t["conv3"]
@@ -41,7 +46,7 @@ def _answers() -> list[tuple[str, str]]:
             f"Q20. Why does {h}x{w} shrink to {c1.output_shape[0]}x{c1.output_shape[1]}?",
             f"With 'valid' padding the {k}x{k} window must lie entirely inside the image, so its centre can never "
             f"sit on the outermost ring of pixels. Along each axis there are only {w} - {k} + 1 = "
-            f"{c1.output_shape[0]} places to put it: {c1.shape_formula}. With 'same' padding Keras adds a border "
+            f"{c1.output_shape[0]} places to put it: {_f(c1.shape_formula)}. With 'same' padding Keras adds a border "
             f"of zeros and the map keeps its size ({same}).",
         ),
         (
@@ -55,27 +60,27 @@ def _answers() -> list[tuple[str, str]]:
         (
             f"Q23. Where do the {c1.params:,} parameters of layer 1 come from?",
             f"Each of the {n1} filters has {k}x{k} = {k * k} weights for its one input channel, plus a bias: "
-            f"{c1.params_formula}. The layer reuses those weights at all "
+            f"{_f(c1.params_formula)}. The layer reuses those weights at all "
             f"{c1.output_shape[0] * c1.output_shape[1]:,} positions, which is why a convolution needs so few.",
         ),
         (
             f"Q28. Where do the {c2.params:,} parameters of layer 2 come from?",
             f"Layer 2 reads the {p1.output_shape[2]} maps that pooling left, so each of its "
             f"{c2.output_shape[2]} filters is {k}x{k}x{p1.output_shape[2]} = {k * k * p1.output_shape[2]} weights deep, "
-            f"plus a bias: {c2.params_formula}.",
+            f"plus a bias: {_f(c2.params_formula)}.",
         ),
         (
             "Q29. How big are the maps after the second pooling?",
             f"The second convolution gives {c2.output_shape[0]}x{c2.output_shape[1]} maps; 2x2 pooling with "
-            f"stride 2 keeps {p2.shape_formula.split('=')[-1].strip()} windows per axis ({p2.shape_formula}), "
+            f"stride 2 keeps {p2.output_shape[0]} windows per axis ({_f(p2.shape_formula)}), "
             f"so the last odd row and column are dropped: output {p2.output_shape}.",
         ),
         (
             f"Q31. Where do the {c3.params:,} parameters after layer 3 come from?",
             f"The third convolution has {c3.output_shape[2]} filters over {p2.output_shape[2]} input maps: "
-            f"{c3.params_formula}. Its {c3.output_shape} output is flattened to "
+            f"{_f(c3.params_formula)}. Its {c3.output_shape} output is flattened to "
             f"{t['flatten'].output_shape[0]} numbers, and the first dense layer happens to need the same count: "
-            f"{d1.params_formula}. Then {d2.params_formula} and the output layer {out.params_formula}.",
+            f"{_f(d1.params_formula)}. Then {_f(d2.params_formula)} and the output layer {_f(out.params_formula)}.",
         ),
     ]
 
