@@ -1,0 +1,121 @@
+"""AppTest of the Draw page: a canvas value is injected through session_state (the canvas is a custom component)."""
+
+import base64
+import io
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.architecture import PRESETS
+from cnn_core.samples import load_samples
+from ui import state
+from ui.draw_input import CANVAS_PREFIX
+
+PROMPT = "Draw a digit"
+
+
+def data_url(rgba: np.ndarray) -> str:
+    buf = io.BytesIO()
+    Image.fromarray(rgba).save(buf, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode()
+
+
+def canvas_value(rgba: np.ndarray) -> dict:
+    """What streamlit-drawable-canvas 0.13 keeps in session_state under its key after a stroke."""
+    return {"drawing": {"raw": {"objects": [{"type": "path"}]}, "data": data_url(rgba)}, "backgroundFit": None}
+
+
+def drawn(digit: np.ndarray, top: int = 40, left: int = 60, side: int = 180) -> np.ndarray:
+    out = np.zeros((280, 280, 4), np.uint8)
+    out[..., 3] = 255
+    big = np.asarray(Image.fromarray(digit).resize((side, side), Image.Resampling.BILINEAR))
+    out[top : top + side, left : left + side, :3] = big[..., None]
+    return out
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return load_samples()
+
+
+@pytest.fixture
+def at():
+    app = AppTest.from_file("../app.py", default_timeout=90)
+    app.run()
+    app.switch_page("pages/draw.py")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def test_empty_canvas_shows_the_prompt_and_no_metric(at):
+    assert any(PROMPT in i.value for i in at.info)
+    assert len(at.metric) == 0
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(np.zeros((28, 28), np.uint8)))
+    at.run()
+    assert any(PROMPT in i.value for i in at.info) and len(at.metric) == 0
+
+
+@pytest.mark.parametrize("i", [0, 1, 2])
+def test_a_drawn_digit_shows_the_prediction(at, samples, i):
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[i], top=20 + 20 * i, left=90 - 30 * i))
+    at.run()
+    assert not at.exception
+    m = [m for m in at.metric if m.label == "Prediction"]
+    assert len(m) == 1 and m[0].value == str(samples.labels[i])
+    assert "%" in m[0].delta
+    assert at.session_state[state.DRAWN_DIGIT].shape == (28, 28)
+    text = " ".join(c.value for c in at.caption)
+    assert "Shipped seed model" in text and "floor((28 - 3 + 2*0) / 1) + 1 = 26" in text
+    assert [e.label for e in at.expander][:1] == [
+        "Q22. What do the feature maps look like after the first convolution?"
+    ]
+    assert {"Q26", "Q27", "Q29", "Q30"} <= {e.label[:3] for e in at.expander}
+    assert not at.error
+
+
+def test_clear_gives_a_fresh_canvas(at, samples):
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[0]))
+    at.run()
+    assert len(at.metric) == 1
+    next(b for b in at.button if b.label == "Clear").click()
+    at.run()
+    assert len(at.metric) == 0 and any(PROMPT in i.value for i in at.info)
+
+
+def test_switching_a_step_off_keeps_a_prediction(at, samples):
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[0], side=100))
+    at.session_state["draw_steps"] = ["crop", "scale", "place", "centre"]  # normalise off
+    at.run()
+    assert not at.exception and len(at.metric) == 1
+    note = next(c.value for c in at.caption if c.value.startswith("The network's input"))
+    assert float(note.rstrip(".").split(" to ")[-1]) > 100  # raw 0-255 values reach the network
+
+
+def test_test_image_from_evaluate_and_back(at, samples):
+    at.session_state[state.DRAW_TEST_IMAGE] = 7349
+    at.run()
+    _, label = samples.by_test_index(7349)
+    assert at.metric[0].value == str(label)
+    next(b for b in at.button if b.label == "Back to drawing").click()
+    at.run()
+    assert at.session_state[state.DRAW_TEST_IMAGE] is None
+    assert any(PROMPT in i.value for i in at.info)
+
+
+def test_several_models_offer_a_selector(at, samples):
+    from cnn_core.model import build_model
+
+    small = build_model(PRESETS["small"])
+    at.session_state[state.RUNS] = {"r1": SimpleNamespace(label="Run 1 (small, untrained)", model=small)}
+    at.run()
+    sel = at.selectbox(key="draw_model")
+    assert sel.value == "r1"  # the latest usable run is the active one
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[0]))
+    at.run()
+    assert not at.exception and len(at.metric) == 1
+    assert any("Run 1 (small, untrained)" in c.value for c in at.caption)
+    assert not any("conv3" in m.value for m in at.markdown)  # the small network has two conv blocks
