@@ -52,9 +52,11 @@ def _astronaut() -> np.ndarray:
     return decode_image(ASTRONAUT.read_bytes())
 
 
-@st.cache_resource(show_spinner=False)
 def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
-    m = resources.mnist_with_progress_bar() if resources.mnist_is_cached() else None
+    """The full test set when MNIST is already on disk (never fetched from here: the samples do)."""
+    if not resources.mnist_is_cached():
+        return None
+    m = resources.mnist_with_progress_bar()  # a cached resource: loaded once per server
     return None if m is None else m[1]
 
 
