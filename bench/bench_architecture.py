@@ -73,7 +73,9 @@ def _browser_rows() -> list[Row]:
         b1 = replace(SEED.conv_blocks[0], filters=filters)
         return f"{layer_table(replace(SEED, conv_blocks=(b1, *SEED.conv_blocks[1:]))).total_params:,}"
 
-    times = []
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    times, lost = [], 0
     with AppServer() as server, browser() as b:
         page = b.new_page(viewport={"width": 1400, "height": 1000})
         page.goto(server.url)
@@ -89,7 +91,17 @@ def _browser_rows() -> list[Row]:
             box.fill(str(filters))
             box.press("Enter")
             # the table's total cell, not the metric: the table is what the figure promises
-            page.wait_for_function(_TOTAL_JS, arg=want, polling="raf", timeout=30_000)
+            try:
+                page.wait_for_function(_TOTAL_JS, arg=want, polling="raf", timeout=10_000)
+            except PlaywrightTimeout:
+                # under heavy load a keystroke can land while the previous run redraws the input;
+                # type again, count it, and keep the sample out of the timings
+                lost += 1
+                box.fill(str(filters))
+                box.press("Enter")
+                page.wait_for_function(_TOTAL_JS, arg=want, polling="raf", timeout=30_000)
+                wait_idle(page)
+                continue
             dt = (time.perf_counter() - t0) * 1000
             wait_idle(page)
             # let the browser finish drawing the charts of this change before the next one,
@@ -106,7 +118,10 @@ def _browser_rows() -> list[Row]:
             "ms",
             p95(times),
             met=med <= 300,
-            notes=f"{len(times)} changes, max {max(times):.0f} ms; includes Playwright typing; 0.4 s pause between changes",
+            notes=(
+                f"{len(times)} changes, max {max(times):.0f} ms; includes Playwright typing; 0.4 s pause "
+                f"between changes; {lost} change(s) lost and retyped (not timed)"
+            ),
         )
     ]
 

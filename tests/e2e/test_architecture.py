@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 
+from bench.harness import wait_idle
 from tests.e2e.conftest import open_page
 
 TOTAL = "[data-testid='stMetricValue']"
@@ -13,6 +14,7 @@ def _go_to_architecture(page):
     open_page(page)
     page.get_by_role("link", name="Architecture", exact=True).first.click()
     page.get_by_role("heading", name="Layer by layer").wait_for(timeout=60_000)
+    wait_idle(page)  # type only once the run is over, or the rerun may redraw the box under the keystrokes
 
 
 def test_filters_of_block_1_change_total_to_keras_value(page):
@@ -44,6 +46,7 @@ def test_broken_network_is_highlighted_not_crashed(page):
     box.fill("7")
     box.press("Enter")
     page.get_by_text("= 22").first.wait_for()  # 28 - 7 + 1
+    wait_idle(page)
     k3 = page.get_by_label("Kernel size").nth(2)
     k3.fill("7")
     k3.press("Enter")
