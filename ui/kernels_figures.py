@@ -139,7 +139,7 @@ def grid_row(panels: list[tuple[np.ndarray, str, dict]], fmt: str = ".4~g", heig
         if k <= 7:
             hm["texttemplate"] = f"%{{z:{fmt}}}"
         data.append(hm)
-        layout[f"xaxis{i}"] = dict(domain=[x0, x1], anchor=f"y{i}", side="top", showgrid=False, dtick=1)
+        layout[f"xaxis{i}"] = dict(domain=[x0, x1], anchor=f"y{i}", side="bottom", showgrid=False, dtick=1)
         layout[f"yaxis{i}"] = dict(
             domain=[0, 0.85],
             anchor=f"x{i}",

@@ -46,16 +46,22 @@ def show_kernel(kernel: Kernel) -> None:
     )
 
 
-def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Settings) -> None:
-    """Input, kernel and output side by side, the output-size formula, and the difference image."""
-    oh, ow = f.output.shape
-    h, w = f.image.shape
+def show_size(f: filtering.Filtered) -> None:
+    """The output-size formula with this picture's numbers, and the notes on padding and flipping."""
+    (h, w), (oh, ow) = f.image.shape, f.output.shape
     st.markdown(
         f"**Output size** `O = floor((W - K + 2P) / S) + 1`: height `{f.formula_h}`, width `{f.formula_w}`. "
         f"The {h}x{w} input gives a **{oh}x{ow}** output."
     )
     for n in f.notes:
         st.info(n, icon=":material/info:")
+
+
+def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Settings) -> None:
+    """Input, kernel and output side by side, the output-size formula, and the difference image."""
+    oh, ow = f.output.shape
+    h, w = f.image.shape
+    show_size(f)
     c1, c2, c3 = st.columns([5, 3, 5])
     with c3:  # filled first, so the new output reaches the browser before anything else
         lo, hi = float(f.output.min()), float(f.output.max())
@@ -180,6 +186,7 @@ def _step_body(f: filtering.Filtered, kernel: Kernel, playing: bool) -> None:
 def show_steps(f: filtering.Filtered, kernel: Kernel) -> None:
     """The walk: choose an output position (or Play), see its window, products and sum."""
     st.markdown(T.STEP)
+    show_size(f)
     playing = st.toggle("Play: walk through the positions (one per second)", key="k_play")
     st.fragment(run_every=1.0 if playing else None)(_step_body)(f, kernel, playing)
 
