@@ -8,7 +8,7 @@ from cnn_core.formulas import layer_table
 from cnn_core.keras_check import check_with_keras  # imports TensorFlow only when called
 from ui import state
 from ui.architecture_charts import cost_bars, cost_summary, diagram_summary, network_diagram
-from ui.architecture_editor import architecture_editor
+from ui.architecture_editor import architecture_editor, edited_architecture
 from ui.architecture_notes import show_answers
 from ui.architecture_table import show_keras_check, show_table, show_totals
 
@@ -21,7 +21,8 @@ st.write(
     "as you type, and Keras can check them."
 )
 
-arch = architecture_editor()
+arch = edited_architecture()
+editor = st.container()  # shown here, filled below: the browser gets the new numbers before the widgets
 table = layer_table(arch)
 if table.valid:  # the Train page must never receive a network Keras cannot build
     st.session_state[state.ARCHITECTURE] = arch
@@ -34,6 +35,9 @@ with left:
 with right:
     st.subheader("Why these numbers?")
     show_answers()
+
+with editor:  # after the table, before the charts: three separate updates in the browser, table first
+    architecture_editor()
 
 st.subheader("The network as a picture")
 st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", config={"displayModeBar": False})

@@ -101,10 +101,36 @@ def _dense_layer(j: int) -> DenseLayer:
     return DenseLayer(int(units), activation)
 
 
+def edited_architecture() -> Architecture:
+    """The network the editor's widgets hold now, read from their session keys before they are drawn.
+
+    Reading first lets a page send the table before the ~40 editor widgets, so the browser
+    shows the new numbers before it re-renders the editor (see bench/bench_architecture.py).
+    """
+    _init_missing(st.session_state.get(state.ARCHITECTURE, SEED))
+    ss = st.session_state
+    blocks = tuple(
+        ConvBlock(
+            int(ss[conv_key(i, "filters")]),
+            int(ss[conv_key(i, "kernel_size")]),
+            int(ss[conv_key(i, "stride")]),
+            ss[conv_key(i, "padding")],
+            ss[conv_key(i, "activation")],
+            ss[conv_key(i, "pool")],
+            int(ss[conv_key(i, "pool_size")]),
+        )
+        for i in range(1, int(ss[N_CONV_KEY]) + 1)
+    )
+    dense = tuple(
+        DenseLayer(int(ss[dense_key(j, "units")]), ss[dense_key(j, "activation")])
+        for j in range(1, int(ss[N_DENSE_KEY]) + 1)
+    )
+    return Architecture(conv_blocks=blocks, dense_layers=dense)
+
+
 def architecture_editor() -> Architecture:
     """Draw the preset selector and the block editors; return the network they describe."""
-    stored = st.session_state.get(state.ARCHITECTURE, SEED)
-    _init_missing(stored)
+    _init_missing(st.session_state.get(state.ARCHITECTURE, SEED))
     top = st.columns([2, 1, 1])
     top[0].selectbox(
         "Start from a preset",
