@@ -17,28 +17,31 @@ for note in pic.notes if pic else []:
 if pic is None:
     st.stop()
 
-view = inputs.pick_view()
-if view == inputs.VIEW_POOLING:
-    sections.show_pooling(pic)
-    st.stop()
 
-left, right = st.columns([2, 1])
-with left:
-    kernel = inputs.pick_kernel()
-with right:
-    settings = inputs.pick_settings()
-if kernel is None:
-    st.info("Fix the kernel above to see its output.")
-    st.stop()
+@st.fragment  # a change below reruns only this part, so the new output is drawn sooner
+def explore(pic: inputs.Picture) -> None:
+    view = inputs.pick_view()
+    if view == inputs.VIEW_POOLING:
+        sections.show_pooling(pic)
+        return
+    left, right = st.columns([2, 1])
+    with left:
+        kernel = inputs.pick_kernel()
+    with right:
+        settings = inputs.pick_settings()
+    if kernel is None:
+        st.info("Fix the kernel above to see its output.")
+        return
+    try:
+        result = filtering.filter_image(pic.grey, kernel, settings.padding, settings.stride, settings.convolve)
+    except BadConvolution as e:
+        st.warning(str(e), icon=":material/crop_free:")
+        return
+    if view == inputs.VIEW_FILTER:
+        sections.show_filtering(pic, kernel, result, settings)
+        sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
+    else:
+        sections.show_steps(result, kernel)
 
-try:
-    result = filtering.filter_image(pic.grey, kernel, settings.padding, settings.stride, settings.convolve)
-except BadConvolution as e:
-    st.warning(str(e), icon=":material/crop_free:")
-    st.stop()
 
-if view == inputs.VIEW_FILTER:
-    sections.show_filtering(pic, kernel, result, settings)
-    sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
-else:
-    sections.show_steps(result, kernel)
+explore(pic)

@@ -65,3 +65,22 @@ def test_bad_upload_shows_a_friendly_message(page, tmp_path):
     alert.wait_for()
     assert "not_a_picture.png" in alert.inner_text()
     assert page.locator("[data-testid='stException']").count() == 0
+
+
+def test_play_and_next_position_work_from_the_keyboard(page):
+    _open(page)
+    page.get_by_text("One window at a time", exact=True).click()
+    wait_idle(page)
+    pixel = page.get_by_text("Output pixel (")
+    assert pixel.inner_text().startswith("Output pixel (13, 13)")
+    page.get_by_role("button", name="Next position").focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("Output pixel (13, 14)").wait_for()
+    play = page.get_by_label("Play: walk through the positions (one per second)")
+    play.focus()
+    page.keyboard.press("Space")
+    page.get_by_text("Output pixel (13, 16)").wait_for(timeout=15_000)  # advanced by itself
+    play.focus()
+    page.keyboard.press("Space")
+    wait_idle(page)
+    assert not play.is_checked()
