@@ -225,3 +225,14 @@ def test_compare_reports_every_kind_of_disagreement():
     assert any("output shape" in m for m in out) and any("321" in m for m in out)
     assert any("AveragePooling2D" in m for m in out) and out[-1].startswith("Total")
     assert "layers differ" in compare(t, tuple(rows[:-1]), t.total_params)[0]
+
+
+def test_huge_networks_are_not_built():
+    """The editor allows ~210 million weights; the check refuses politely instead of allocating 0.8 GB."""
+    from cnn_core.keras_check import MAX_PARAMS
+
+    block = ConvBlock(256, 7, padding="same", pool="none")
+    arch = Architecture(conv_blocks=(block,) * 4, dense_layers=(DenseLayer(1024),) * 3)
+    assert layer_table(arch).total_params > MAX_PARAMS
+    check = check_with_keras(arch)  # returns at once: no TensorFlow work
+    assert not check.agrees and "parameters" in check.error and f"{MAX_PARAMS:,}" in check.error

@@ -145,6 +145,9 @@ def keras_frame(check: KerasCheck) -> pd.DataFrame:
 
 def show_keras_check(check: KerasCheck, table: ArchitectureTable) -> None:
     """Keras' verdict, then its summary table."""
+    if check.error and table.valid:
+        st.warning(f"Not built: {check.error}")
+        return
     if check.error:
         st.warning(f"Keras refused to build this network, as the table predicted: *{check.error}*")
         return
