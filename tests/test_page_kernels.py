@@ -204,3 +204,42 @@ def test_play_advances_the_position_on_each_run(at):
     assert "Output pixel (13, 15)" in _success(at)
     at.toggle(key="k_play").set_value(False).run()
     assert "Output pixel (13, 15)" in _success(at)
+
+
+def _png_bytes(a: np.ndarray) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, "PNG")
+    return buf.getvalue()
+
+
+def test_large_colour_upload_is_downscaled_with_a_note(at):
+    at.radio(key="k_source").set_value("Upload a picture").run()
+    assert any("Choose a picture" in i.value for i in at.info)
+    rgb = np.zeros((600, 800, 3), np.uint8)
+    rgb[:, 400:, 0] = 255
+    at.get("file_uploader")[0].upload("wide.png", _png_bytes(rgb), "image/png").run()
+    assert any("Downscaled from 600x800 to 384x512" in c.value for c in at.caption)
+    assert any("grey version" in c.value for c in at.caption)
+    assert "382x510" in _output_caption(at)
+    assert not at.exception
+
+
+@pytest.mark.parametrize(
+    "name,data,words",
+    [
+        ("empty.png", b"", "empty"),
+        ("notes.png", b"plain text, not a picture\n" * 10, "not a picture"),
+        ("dot.png", None, "at least 3x3"),
+    ],
+)
+def test_bad_uploads_show_a_friendly_error(at, name, data, words):
+    if data is None:
+        data = _png_bytes(np.zeros((1, 1), np.uint8))
+    at.radio(key="k_source").set_value("Upload a picture").run()
+    at.get("file_uploader")[0].upload(name, data, "image/png").run()
+    assert any(words in e.value and name in e.value for e in at.error), [e.value for e in at.error]
+    assert not at.exception

@@ -77,7 +77,7 @@ def _colour_picture(rgb: np.ndarray, label: str) -> Picture:
     if shrunk:
         h, w = rgb.shape[:2]
         notes.append(
-            f"Downscaled from {w}x{h} to {small.shape[1]}x{small.shape[0]} pixels (long side at most {MAX_SIDE})."
+            f"Downscaled from {h}x{w} to {small.shape[0]}x{small.shape[1]} pixels (rows x columns; long side at most {MAX_SIDE})."
         )
     if small.ndim == 3:
         notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")

@@ -18,7 +18,7 @@ SMALL = 64  # outputs up to this size get their current pixel outlined
 
 
 def _chart(fig, key: str | None = None) -> None:
-    st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+    st.plotly_chart(fig, width="stretch", config={"displaylogo": False, "displayModeBar": False}, key=key)
 
 
 def show_kernel(kernel: Kernel) -> None:
