@@ -117,6 +117,9 @@ class Job:
     test_loss: float | None = None
     test_accuracy: float | None = None
     keras_model: object = None
+    phase: str = "waiting"  # what the worker is doing now, in words
+    phase_seconds: dict = field(default_factory=dict)  # seconds spent in each finished phase
+    _phase_t0: float = 0.0
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -134,6 +137,13 @@ class Job:
             ev = Event(len(self.events), kind, time=self.elapsed(), **kw)
             self.events.append(ev)
         return ev
+
+    def enter_phase(self, phase: str) -> None:
+        """Record the time spent in the current phase and start `phase`."""
+        now = time.time()
+        if self.started is not None and self.phase != "waiting":
+            self.phase_seconds[self.phase] = round(now - self._phase_t0, 2)
+        self.phase, self._phase_t0 = phase, now
 
     def elapsed(self) -> float:
         if self.started is None:
@@ -163,8 +173,8 @@ class Job:
             "eta": (total - done) / rate if rate > 0 and self.state == RUNNING else None,
         }
 
-    def batch_series(self, max_points: int = 1500) -> dict[str, list]:
-        """Per-batch training loss and accuracy so far: {'step', 'loss', 'accuracy'} lists.
+    def batch_series(self, max_points: int = 400) -> dict[str, list]:
+        """Per-batch training loss and accuracy so far: {'step', 'loss', 'accuracy'} arrays (n,).
 
         Long runs are thinned to about `max_points` evenly spaced batches (the last one always kept).
         """
@@ -174,9 +184,9 @@ class Job:
         if stride > 1:
             evs = evs[::stride] + ([evs[-1]] if (len(evs) - 1) % stride else [])
         return {
-            "step": [(e.epoch - 1) * self.steps_per_epoch + e.batch for e in evs],
-            "loss": [e.logs.get("loss") for e in evs],
-            "accuracy": [e.logs.get("accuracy") for e in evs],
+            "step": np.array([(e.epoch - 1) * self.steps_per_epoch + e.batch for e in evs]),
+            "loss": np.array([e.logs.get("loss", np.nan) for e in evs], dtype=float),
+            "accuracy": np.array([e.logs.get("accuracy", np.nan) for e in evs], dtype=float),
         }
 
     def kernel_limit(self) -> float:
@@ -276,6 +286,7 @@ def run_job(job: Job, mnist, callbacks=()) -> None:
     """Train `job` in the calling thread; every outcome ends in a final state with a message."""
     job.started = time.time()
     job.state = RUNNING
+    job.enter_phase("loading TensorFlow")
     try:
         configure_tf_threads()
         from cnn_core.jobs_keras import train  # keras lives there, imported only in worker threads
@@ -290,6 +301,7 @@ def run_job(job: Job, mnist, callbacks=()) -> None:
         job.message = f"Training failed: {type(e).__name__}: {e}"
         job.traceback = traceback.format_exc()
     finally:
+        job.enter_phase("finished")
         job.finished = time.time()
         job.add_event("end", logs={"state": job.state})
 

@@ -76,18 +76,22 @@ class JobProgress(keras.callbacks.Callback):
 def train(job: Job, mnist, callbacks=()) -> None:
     """Build, compile and fit `job`'s network on `mnist`; then score it on the test set."""
     recipe = job.recipe
+    job.enter_phase("preparing the data")
     keras.utils.set_random_seed(recipe.seed)
     data = prepare(mnist, recipe)
     job.n_train = len(data.x_train)
     job.steps_per_epoch = steps_for(job.n_train, recipe)
+    job.enter_phase("building the network")
     model = compile_model(build_model(job.arch), recipe)
     job.keras_model = model
     if job._cancel.is_set():
         job.state = CANCELLED
         job.message = "Cancelled before the first batch."
         return
+    job.enter_phase("training")
     fit(model, recipe, data, [JobProgress(job), *callbacks])
     if job.state == RUNNING:
+        job.enter_phase("scoring the 10,000 test images")
         probs = metrics.predict_in_batches(model, data.x_test)
         labels = data.y_test.argmax(axis=1)
         job.test_loss = metrics.log_loss(probs, labels)

@@ -7,7 +7,7 @@ from cnn_core.formulas import layer_table
 from ui import models, training
 from ui.resources import mnist_with_progress_bar
 from ui.train_answers import answers
-from ui.train_controls import architecture_picker, recipe_controls
+from ui.train_controls import architecture_picker, keep_settings, recipe_controls
 from ui.train_runs import kernels_section, runs_section
 
 st.title("Train the network")
@@ -16,6 +16,7 @@ st.markdown(
     "It runs in the background: switch pages or reload, and this page picks it up again."
 )
 
+keep_settings()
 _, arch = architecture_picker()
 table = layer_table(arch)
 if not table.valid:
@@ -40,6 +41,7 @@ if job is None:
     st.info("Choose the settings above and press **Start training**. A quick first run: 2,000 images, 1 epoch.")
 elif busy:
     training.live_progress(job.id)
+    training.live_charts(job.id)
 else:
     training.show_outcome(job)
 

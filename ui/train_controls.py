@@ -27,11 +27,14 @@ def architecture_picker() -> tuple[str, Architecture]:
     """The network to train: the one from the Architecture page when there is one, else a preset."""
     edited = st.session_state.get(state.ARCHITECTURE)
     options = ([FROM_ARCH_PAGE] if isinstance(edited, Architecture) else []) + list(PRESETS)
+    if st.session_state.get("train_network") not in options:
+        st.session_state["train_network"] = options[0]  # the edited network when there is one
     name = st.selectbox(
         "Network",
         options,
         format_func=lambda o: o if o == FROM_ARCH_PAGE else f"preset: {o}",
         help="Which layers to train; edit your own on the Architecture page.",
+        key="train_network",
     )
     arch = edited if name == FROM_ARCH_PAGE else PRESETS[name]
     table = layer_table(arch)
@@ -44,30 +47,57 @@ def _why(text: str) -> None:
     st.caption(f"Why: {text}")
 
 
+DEFAULTS = {
+    "train_optimizer": SEED_RECIPE.optimizer,
+    "train_lr": SEED_RECIPE.learning_rate,
+    "train_loss": SEED_RECIPE.loss,
+    "train_epochs": SEED_RECIPE.epochs,
+    "train_batch": SEED_RECIPE.batch_size,
+    "train_val": SEED_RECIPE.validation_split,
+    "train_size": 10000,  # a quick classroom default; all 60,000 is one click away
+    "train_seed": SEED_RECIPE.seed,
+}
+
+
+SAVED = "train_saved_settings"
+
+
+def keep_settings() -> None:
+    """Give the widgets their last values: Streamlit deletes a widget's state when its page is left,
+    so the values live on in a plain session key (see save_settings) and come back from there."""
+    saved = st.session_state.setdefault(SAVED, dict(DEFAULTS))
+    for key, value in saved.items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+
+
+def save_settings() -> None:
+    st.session_state[SAVED] = {k: st.session_state[k] for k in (*DEFAULTS, "train_network") if k in st.session_state}
+
+
 def recipe_controls() -> TrainingRecipe:
-    """Widgets for every field of the TrainingRecipe, defaults from SEED_RECIPE."""
-    d = SEED_RECIPE
+    """Widgets for every field of the TrainingRecipe (call keep_settings() first), defaults from SEED_RECIPE."""
     c1, c2, c3 = st.columns(3)
     with c1:
-        optimizer = st.selectbox(
-            "Optimizer", OPTIMIZERS, index=OPTIMIZERS.index(d.optimizer), format_func=OPTIMIZER_NAMES.get
-        )
+        optimizer = st.selectbox("Optimizer", OPTIMIZERS, format_func=OPTIMIZER_NAMES.get, key="train_optimizer")
         _why("the rule that turns each batch's gradient into a weight update; compare them in the runs table.")
-        lr = st.select_slider("Learning rate", LEARNING_RATES, value=d.learning_rate, format_func=lambda v: f"{v:g}")
+        lr = st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="train_lr")
         _why("the step size: too small learns slowly, too big overshoots (try 10 or 100 to see the loss blow up).")
-        loss = st.selectbox("Loss", LOSSES, index=LOSSES.index(d.loss), format_func=LOSS_NAMES.get)
+        loss = st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key="train_loss")
         _why("what training minimises; cross-entropy punishes a confident wrong answer hardest (Q32).")
     with c2:
-        epochs = st.slider("Epochs", 1, 20, d.epochs)
+        epochs = st.slider("Epochs", 1, 20, key="train_epochs")
         _why("one epoch shows every training image once; more epochs keep improving until they overfit (Q33).")
-        batch = st.select_slider("Batch size", BATCH_SIZES, value=d.batch_size)
+        batch = st.select_slider("Batch size", BATCH_SIZES, key="train_batch")
         _why("images averaged per weight update: bigger is faster per image but takes fewer, smoother steps (Q34).")
-        val = st.slider("Validation split", 0.05, 0.5, d.validation_split, 0.05)
+        val = st.slider("Validation split", 0.05, 0.5, step=0.05, key="train_val")
         _why("images held back from training, to measure how well the network does on digits it never learned.")
     with c3:
-        size = st.radio("Training images", TRAIN_SIZES, index=1, horizontal=True, format_func=lambda n: f"{n:,}")
+        size = st.radio(
+            "Training images", TRAIN_SIZES, horizontal=True, format_func=lambda n: f"{n:,}", key="train_size"
+        )
         _why("fewer images train faster for a quick class experiment; all 60,000 give the best network.")
-        seed = st.number_input("Random seed", 0, 2**31 - 1, d.seed, step=1)
+        seed = st.number_input("Random seed", 0, 2**31 - 1, step=1, key="train_seed")
         _why("fixes the starting weights and shuffling, so the same settings give the same run again.")
         steps = batches_per_epoch(size, batch, val)
         st.metric("Batches per epoch", f"{steps:,}", help="ceil(training images after the validation split / batch)")
@@ -75,6 +105,7 @@ def recipe_controls() -> TrainingRecipe:
             f"{size:,} images with {val:.0%} held back for validation, in batches of {batch}: "
             f"{steps:,} weight updates per epoch, {steps * epochs:,} in {epochs} epoch(s)."
         )
+    save_settings()
     return TrainingRecipe(
         optimizer=optimizer,
         learning_rate=float(lr),

@@ -15,7 +15,8 @@ from cnn_core import jobs
 from ui import models, state
 from ui import train_charts as charts
 
-POLL_SECONDS = 1.0
+POLL_SECONDS = 1.5  # progress bars and counters
+CHART_SECONDS = 5.0  # curves: plotly figures cost ~0.1 s of Python each, time the training thread waits for
 TOKEN = "train_start_token"  # client token: a double click submits the same token, so one job
 
 
@@ -32,6 +33,8 @@ def current_job() -> jobs.Job | None:
     if job is not None and job.id not in models.runs():
         models.runs()[job.id] = job  # reload: the run comes back into this session
         st.session_state[state.JOB_ID] = job.id
+    if job is not None and st.query_params.get("job") != job.id:
+        st.query_params["job"] = job.id  # page switches clear the address; a reload needs it
     return job
 
 
@@ -75,8 +78,8 @@ def history_frame(job: jobs.Job) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def show_progress(job: jobs.Job) -> None:
-    """Bars, counters and live curves for one job (called every POLL_SECONDS while it runs)."""
+def show_numbers(job: jobs.Job) -> None:
+    """Queue position, or the two progress bars and the counters (cheap: redrawn every poll)."""
     p = job.progress()
     if job.state == jobs.QUEUED:
         pos = registry().queue_position(job.id)
@@ -85,6 +88,8 @@ def show_progress(job: jobs.Job) -> None:
             f"{registry().max_jobs} network(s) at once (set {jobs.MAX_JOBS_ENV} to change it)."
         )
         return
+    if job.state == jobs.RUNNING:
+        st.caption(f"Now: {job.phase}...")
     st.progress(p["run_fraction"], text=f"Whole run: {p['done']:,} / {p['total']:,} batches")
     st.progress(
         p["epoch_fraction"],
@@ -95,10 +100,20 @@ def show_progress(job: jobs.Job) -> None:
     c[1].metric("Examples per second", f"{p['examples_per_s']:,.0f}")
     c[2].metric("Elapsed", _fmt_s(p["elapsed"]))
     c[3].metric("Time left (estimate)", _fmt_s(p["eta"]) if job.state == jobs.RUNNING else "-")
+
+
+def show_charts(job: jobs.Job) -> None:
+    """Per-batch and per-epoch curves (the costly part: redrawn less often while training)."""
     left, right = st.columns(2)
-    series = job.batch_series()
-    left.plotly_chart(charts.batch_curves(series), key=f"batch-{job.id}")
+    left.plotly_chart(charts.batch_curves(job.batch_series()), key=f"batch-{job.id}")
     right.plotly_chart(charts.epoch_curves([job]), key=f"epoch-{job.id}")
+
+
+def show_progress(job: jobs.Job) -> None:
+    """Numbers, curves and the History table of a job, drawn once."""
+    show_numbers(job)
+    if job.state != jobs.QUEUED:
+        show_charts(job)
     if job.history:
         st.caption("The History: the numbers Keras records at the end of every epoch.")
         st.dataframe(history_frame(job), hide_index=True)
@@ -106,14 +121,22 @@ def show_progress(job: jobs.Job) -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress(job_id: str) -> None:
-    """Re-drawn every second while the job is queued or running; a full rerun once it ends."""
+    """Re-drawn every POLL_SECONDS while the job is queued or running; a full rerun once it ends."""
     job = registry().get(job_id)
     if job is None:
         return
     if job.state in jobs.TERMINAL:
         st.rerun()  # the whole page redraws once: runs table, kernels, answers
     with st.status(f"{job.label}: {job.state}", expanded=True, state="running"):
-        show_progress(job)
+        show_numbers(job)
+
+
+@st.fragment(run_every=CHART_SECONDS)
+def live_charts(job_id: str) -> None:
+    """The growing curves, redrawn every CHART_SECONDS: each redraw holds the GIL the trainer needs."""
+    job = registry().get(job_id)
+    if job is not None and job.state == jobs.RUNNING and job.steps_per_epoch:
+        show_charts(job)
 
 
 def show_outcome(job: jobs.Job) -> None:
@@ -123,6 +146,7 @@ def show_outcome(job: jobs.Job) -> None:
             f"{job.label} finished in {_fmt_s(job.elapsed())}: test accuracy {job.test_accuracy:.4f} "
             f"on the 10,000 test images."
         )
+        st.caption("Time spent: " + ", ".join(f"{k} {v:.1f} s" for k, v in job.phase_seconds.items()))
     elif job.state == jobs.CANCELLED:
         st.warning(job.message)
     elif job.state == jobs.NAN:

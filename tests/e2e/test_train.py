@@ -1,0 +1,46 @@
+"""Browser: train a small run, leave the page and come back while it runs, then Evaluate uses the new model."""
+
+import re
+
+from playwright.sync_api import expect
+
+from bench.harness import wait_idle
+from tests.e2e.conftest import open_page
+
+
+def _nav(page, name: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def test_train_switch_pages_and_evaluate(page):
+    open_page(page)  # the router first: a server whose first request is /train would run pages/ as legacy pages
+    _nav(page, "Train")
+    page.get_by_text("2,000", exact=True).click()  # training images
+    wait_idle(page)
+    epochs = page.get_by_test_id("stSlider").filter(has_text="Epochs").get_by_role("slider")
+    epochs.focus()
+    for _ in range(2):
+        epochs.press("ArrowLeft")  # 3 -> 1 epoch
+    wait_idle(page)
+    expect(page.get_by_text("weight updates per epoch, 29 in 1 epoch(s)")).to_be_visible()
+    page.get_by_role("button", name="Start training").click()
+    expect(page.get_by_text(re.compile(r"Whole run: \d+ / 29 batches"))).to_be_visible(timeout=60_000)
+    page.screenshot(path="/tmp/w5/train-running.png", full_page=True)
+
+    _nav(page, "Data")  # leave while it trains
+    page.wait_for_timeout(500)
+    _nav(page, "Train")
+    # back on Train: either still running (progress) or already finished; it must finish
+    expect(page.get_by_text(re.compile(r"Run \d+: .* finished in"))).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Learned kernels of the first layer (Q35)")).to_be_visible()
+    page.screenshot(path="/tmp/w5/train-done.png", full_page=True)
+
+    page.reload()  # a reload is a new session: the job comes back through the address
+    wait_idle(page)
+    expect(page.get_by_text(re.compile(r"Run \d+: .* finished in"))).to_be_visible(timeout=30_000)
+
+    _nav(page, "Evaluate")
+    expect(page.get_by_text(re.compile(r"Active model: Run \d+: adam"))).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Prediction array shape")).to_be_visible()
+    page.screenshot(path="/tmp/w5/evaluate.png", full_page=True)
