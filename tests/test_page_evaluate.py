@@ -56,3 +56,15 @@ def test_confusion_cell_gallery(page, mnist):
 def test_last_test_image(page):
     page.number_input[0].set_value(9999).run()
     assert not page.exception
+
+
+def test_gallery_pick_offers_the_draw_page(page):
+    from ui import state
+
+    pick = next(s for s in page.selectbox if s.label == "Look closer at")
+    index = pick.options[1]
+    pick.set_value(int(index.split("#")[1]) if isinstance(index, str) else index).run()
+    assert not page.exception
+    button = next(b for b in page.button if b.label.startswith("Open #"))
+    button.click().run()
+    assert page.session_state[state.DRAW_TEST_IMAGE] == int(button.label.split("#")[1].split()[0])

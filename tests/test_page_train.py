@@ -2,6 +2,8 @@
 
 import time
 
+import keras
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn_core.architecture import Architecture, ConvBlock
@@ -51,3 +53,33 @@ def test_impossible_architecture_is_a_friendly_error():
     at.run()
     assert not at.exception
     assert at.error and "cannot be built" in at.error[0].value
+
+
+class _Boom(keras.callbacks.Callback):
+    def on_train_batch_end(self, batch, logs=None):
+        raise RuntimeError("the disk is full")
+
+
+@pytest.mark.parametrize(
+    "lr, callbacks, words",
+    [(1e30, (), ("NaN", "learning rate")), (1e-3, (_Boom(),), ("Training failed", "the disk is full", "still works"))],
+    ids=["nan", "exception"],
+)
+def test_bad_run_is_explained_in_plain_words(mnist, lr, callbacks, words):
+    """A job whose loss became NaN, or that raised: the page says so in words; the shipped model stays active."""
+    from cnn_core.architecture import DenseLayer, TrainingRecipe
+    from ui.training import registry
+
+    (xtr, ytr), (xte, yte) = mnist
+    small = (xtr[:300], ytr[:300]), (xte[:100], yte[:100])
+    tiny = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
+    recipe = TrainingRecipe(optimizer="sgd", learning_rate=lr, epochs=1, batch_size=32, train_size=300)
+    reg = registry()
+    job = reg.wait(reg.submit(tiny, recipe, small, callbacks=callbacks).id)
+    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at.session_state[state.JOB_ID] = job.id
+    at.run()
+    assert not at.exception
+    assert any(all(w in e.value for w in words) for e in at.error)
+    active = next(s for s in at.selectbox if s.label.startswith("Active model"))
+    assert active.value == "shipped"

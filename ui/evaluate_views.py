@@ -40,6 +40,7 @@ def report_section(res: TestResult) -> None:
     st.dataframe(
         frame.style.format({"precision": "{:.4f}", "recall": "{:.4f}", "f1": "{:.4f}", "support": "{:,}"}),
         hide_index=True,
+        height=36 * (len(frame) + 1) + 4,  # every row visible, averages included
     )
     r = res.report
     cm = res.confusion
