@@ -125,8 +125,9 @@ class Job:
 
     @property
     def model(self):
-        """The trained Keras model, or None while running or when the weights are unusable."""
-        return self.keras_model if self.state in USABLE else None
+        """The trained Keras model; None while running, or when the weights are unusable or never trained."""
+        trained = any(e.kind == "batch" for e in self.events[:3])  # cancelled before any batch: random weights
+        return self.keras_model if self.state in USABLE and trained else None
 
     @property
     def total_steps(self) -> int:
@@ -154,13 +155,15 @@ class Job:
         """Numbers for the progress bars: batches done, fractions, examples/s, ETA (s)."""
         with self._lock:
             last = next((e for e in reversed(self.events) if e.kind in ("batch", "epoch")), None)
+            t_fit = self.events[0].time if self.events else 0.0  # the "start" event: fit begins
         epoch, batch = (last.epoch, last.batch) if last else (0, 0)
         if last is not None and last.kind == "epoch":
             batch = self.steps_per_epoch
         done = max(0, (epoch - 1)) * self.steps_per_epoch + batch if epoch else 0
         total = max(1, self.total_steps)
         el = self.elapsed()
-        rate = done / el if el > 0 and done else 0.0  # batches per second
+        fit_s = (last.time if last else el) - t_fit  # rate over training time, not TensorFlow's start-up
+        rate = done / fit_s if fit_s > 0 and done else 0.0  # batches per second
         return {
             "epoch": epoch,
             "batch": batch,

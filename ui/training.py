@@ -153,7 +153,7 @@ def show_outcome(job: jobs.Job) -> None:
         st.error(job.message, icon=":material/warning:")
     elif job.state == jobs.FAILED:
         st.error(job.message + " The app still works: change a setting and start again.")
-    if job.history or job.events:
+    if job.progress()["done"]:
         show_progress(job)
 
 
