@@ -8,6 +8,8 @@ layer's input to its softmax, the logit) with respect to the 28x28 input pixels.
 
 from __future__ import annotations
 
+import os
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -19,6 +21,11 @@ from cnn_core import digits
 from cnn_core.architecture import Architecture, ConvBlock, DenseLayer
 from cnn_core.formulas import LayerRow, layer_table
 
+# XLA compiles the whole read into one kernel: ~3 ms either way on an idle machine, but on a busy
+# 2-core server the plain graph waits for the thread pool at every op (150-600 ms measured after
+# an idle pause), the compiled one does not (~12 ms). Costs a few seconds of compiling per model,
+# which `warm_up` does in the background. CNN_DRAW_XLA=0 turns it off.
+XLA = os.environ.get("CNN_DRAW_XLA", "1") != "0"
 UNSURE_TOP = 0.5  # below this top probability the model is unsure
 UNSURE_GAP = 0.2  # ... or when the runner-up is closer than this
 
@@ -69,19 +76,23 @@ class FeatureReader:
         out = model.layers[-1]
         self._kernel, self._bias = out.kernel, out.bias
 
-        @tf.function(input_signature=[tf.TensorSpec([1, *model.input_shape[1:]], tf.float32)], reduce_retracing=True)
+        @tf.function(
+            input_signature=[tf.TensorSpec([1, *model.input_shape[1:]], tf.float32)],
+            reduce_retracing=True,
+            jit_compile=XLA,
+        )
         def run(x):
-            with tf.GradientTape(persistent=True) as tape:
-                tape.watch(x)
-                outs = self.all_outputs(x, training=False)
+            # Two copies of the image in one batch: one backward pass gives both gradients
+            # (copy 0: the predicted score; copy 1: predicted minus runner-up), half the ops.
+            x2 = tf.concat([x, x], axis=0)
+            with tf.GradientTape() as tape:
+                tape.watch(x2)
+                outs = self.all_outputs(x2, training=False)
                 logits = tf.matmul(outs[-2], self._kernel) + self._bias
                 top2 = tf.math.top_k(outs[-1][0], k=2).indices
-                score = tf.gather(logits[0], top2[0])
-                diff = score - tf.gather(logits[0], top2[1])
-            saliency = tape.gradient(score, x)
-            contrast = tape.gradient(diff, x)
-            del tape
-            return outs, saliency, contrast
+                target = tf.gather(logits[0], top2[0]) + tf.gather(logits[1], top2[0]) - tf.gather(logits[1], top2[1])
+            grads = tape.gradient(target, x2)
+            return [o[:1] for o in outs], grads[:1], grads[1:]
 
         self._run = run
 
@@ -101,14 +112,32 @@ class FeatureReader:
 
 
 _READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
 
 
 def reader_for(model: keras.Model) -> FeatureReader:
-    """The FeatureReader of `model`, built on first use and kept as long as the model lives."""
-    r = _READERS.get(model)
-    if r is None:
-        r = _READERS[model] = FeatureReader(model)
-    return r
+    """The FeatureReader of `model`, built on first use and kept as long as the model lives (thread-safe)."""
+    with _LOCK:
+        r = _READERS.get(model)
+        if r is None:
+            r = _READERS[model] = FeatureReader(model)
+        return r
+
+
+def warm_up(model: keras.Model) -> threading.Thread | None:
+    """Build and compile the reader of `model` in a background thread, once; returns the thread if it started it.
+
+    A learner takes a few seconds to draw, which hides the compile; a read that comes
+    sooner simply waits for it (tf.function serialises the first trace).
+    """
+    r = reader_for(model)
+    with _LOCK:
+        if getattr(r, "_warming", False):
+            return None
+        r._warming = True
+    t = threading.Thread(target=r.read, args=(np.zeros(model.input_shape[1:3], np.float32),), daemon=True)
+    t.start()
+    return t
 
 
 def predict_batch(model: keras.Model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from cnn_core.digits import BadDrawing, EmptyDrawing
-from cnn_core.features import layer_rows, read_picture, reader_for
+from cnn_core.features import layer_rows, read_picture, reader_for, warm_up
 from ui import draw_input, draw_layers, draw_result, models, state
 
 st.title("Draw a digit")
@@ -21,6 +21,7 @@ if len(choices) > 1:
 else:
     model_id = active_id
 model = models.get_model(model_id)
+warm_up(model)  # compiles while the learner draws
 rows = layer_rows(model)
 
 

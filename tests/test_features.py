@@ -15,6 +15,7 @@ from cnn_core.features import (
     read_picture,
     reader_for,
     tile_maps,
+    warm_up,
 )
 from cnn_core.model import build_model
 from cnn_core.samples import load_samples
@@ -32,6 +33,15 @@ def reading(shipped_model, samples):
 
 def test_reader_is_built_once_per_model(shipped_model):
     assert reader_for(shipped_model) is reader_for(shipped_model)
+
+
+def test_warm_up_compiles_once_in_the_background():
+    model = build_model(PRESETS["small"])
+    t = warm_up(model)
+    assert t is not None and warm_up(model) is None
+    t.join(60)
+    assert not t.is_alive()
+    assert reader_for(model).read(np.zeros((28, 28))).probs.shape == (10,)
 
 
 def test_layer_shapes_match_the_model_and_the_formulas(shipped_model, reading):

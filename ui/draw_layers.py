@@ -12,7 +12,6 @@ import streamlit as st
 
 from cnn_core.features import FeatureReader, Reading, tile_maps
 from cnn_core.formulas import LayerRow
-from ui import draw_figures as fig
 from ui import draw_images as img
 
 COLS = 8  # feature maps per mosaic row
@@ -104,9 +103,8 @@ def _maps(maps, shared: bool) -> None:
     tiles = tile_maps(maps, cols=cols, shared_scale=shared)
     label = "activation" if shared else "share of map max"
     scale = "one colour scale for the whole layer" if shared else "each map scaled to its own maximum"
-    st.image(
-        img.mosaic_png(tiles, label),
-        caption=f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}.",
+    img.show(
+        img.mosaic_png(tiles, label), f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}."
     )
 
 
@@ -121,7 +119,7 @@ def layers(reading: Reading, rows: dict[str, LayerRow], shared: bool) -> None:
             if out.ndim == 3:
                 _maps(out, shared)
             else:
-                st.image(img.strip_png(out, "value"), caption=f"{len(out)} values, unit 0 on the left.")
+                img.show(img.strip_png(out, "value"), f"{len(out)} values, unit 0 on the left.")
             qa = _answer(name, rows)
             if qa:
                 with st.expander(qa[0]):
@@ -140,17 +138,20 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         k, bias = reader.kernels(conv, j)
     except ValueError:
         k, bias = None, 0.0
-    kt = None if k is None else tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
-    ktitle = f"{conv} kernel {j}: {k.shape[0]}x{k.shape[1]} x {k.shape[2]} input maps" if k is not None else ""
-    st.plotly_chart(
-        fig.map_and_kernels(maps[..., j], f"{name} map {j}", kt, ktitle),
-        key="draw_focus_fig",
-        config={"displayModeBar": False},
-    )
+    left, right = st.columns(2)
+    with left:
+        img.show(img.map_png(maps[..., j], "activation"), f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")
+    if k is not None:
+        kt = tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
+        with right:
+            img.show(
+                img.signed_png(kt, "weight"),
+                f"{conv} kernel {j}: {k.shape[0]}x{k.shape[1]} weights for each of its {k.shape[2]} input maps",
+            )
     src = "the previous layer's maps" if k is None or k.shape[2] > 1 else "the 28x28 input"
     st.caption(
-        f"Map {j} of {name} ({maps.shape[0]}x{maps.shape[1]}). Right: the weights of kernel {j} of {conv}, "
-        f"one {'slice' if k is not None and k.shape[2] > 1 else 'grid'} per channel of {src}, bias {bias:+.3f}; "
-        "red weights reward brightness under them, blue weights penalise it."
+        f"Left: map {j} of {name}. Right: the weights of kernel {j} of {conv}, one {k.shape[0] if k is not None else 0}"
+        f"x{k.shape[1] if k is not None else 0} grid per channel of {src}, bias {bias:+.3f}; red weights reward "
+        "brightness under them, blue weights penalise it."
         + (" Pooling has no weights: this map is the pooled copy of that kernel's output." if conv != name else "")
     )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from cnn_core.digits import STEP_OFF, STEP_TITLES, STEPS, Preprocessed, display
 from cnn_core.features import UNSURE_GAP, UNSURE_TOP, Reading
 from ui import draw_figures as fig
+from ui import draw_images as img
 
 NO_BAR = {"displayModeBar": False}
 
@@ -41,17 +43,23 @@ def prediction(reading: Reading, model_label: str) -> None:
 
 
 def saliency(x, reading: Reading) -> None:
-    st.plotly_chart(
-        fig.saliency(x, reading.saliency, reading.contrast, reading.digit, reading.runner_up),
-        key="draw_saliency",
-        config=NO_BAR,
-    )
+    """The saliency map over the input, and the push towards the runner-up."""
+    left, right = st.columns(2)
+    with left:
+        img.show(
+            img.overlay_png(x, np.abs(reading.saliency), "|gradient|"),
+            f"Where the score of {reading.digit} is sensitive, over your digit",
+        )
+    with right:
+        img.show(
+            img.signed_png(reading.contrast, "gradient"),
+            f"Towards {reading.digit} (red) or towards {reading.runner_up} (blue)",
+        )
     st.caption(
         f"Left: how strongly each of the 784 input pixels moves the score of {reading.digit} (the gradient of "
-        "that score with respect to the pixel, a saliency map), over your digit. Right: the gradient of "
-        f"score({reading.digit}) minus score({reading.runner_up}); red pixels, made brighter, would push the "
-        f"answer further towards {reading.digit}, blue ones towards {reading.runner_up}. The black line "
-        "outlines your strokes."
+        "that score with respect to the pixel: a saliency map), in hot colours over your grey digit. Right: the "
+        f"gradient of score({reading.digit}) minus score({reading.runner_up}), the runner-up; a red pixel made "
+        f"brighter would push the answer further towards {reading.digit}, a blue one towards {reading.runner_up}."
     )
 
 
@@ -61,11 +69,11 @@ def steps(pre: Preprocessed) -> None:
         st.info("Your picture had dark ink on a light background, so it was inverted first (MNIST is white on black).")
     if pre.shrunk:
         st.caption("The picture was large, so it was shrunk (area average) before the steps.")
-    imgs, caps = [], []
-    for s in pre.stages:
-        imgs.append(display(s.image))
+    pics, caps = [], []
+    for i, s in enumerate(pre.stages, start=1):
+        pics.append(display(s.image))
         shape = " x ".join(map(str, s.image.shape))
-        caps.append(f"{s.title} ({shape})" if s.applied else f"{s.name} {STEP_OFF[s.name]} ({shape})")
-    st.image(imgs, caption=caps, width=112)
+        caps.append(f"{i}. {s.title} ({shape})" if s.applied else f"{i}. {s.name} {STEP_OFF[s.name]} ({shape})")
+    img.show(img.row_png(pics), " → ".join(caps))
     lo, hi = float(pre.image.min()), float(pre.image.max())
     st.caption(f"The network's input: 28 x 28 values from {lo:.2f} to {hi:.2f}.")
