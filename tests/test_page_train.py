@@ -83,3 +83,36 @@ def test_bad_run_is_explained_in_plain_words(mnist, lr, callbacks, words):
     assert any(all(w in e.value for w in words) for e in at.error)
     active = next(s for s in at.selectbox if s.label.startswith("Active model"))
     assert active.value == "shipped"
+
+
+def test_queued_job_shows_its_position(mnist):
+    """With the server's one training slot taken, a second learner's job waits and sees its place in the queue."""
+    import threading
+
+    from cnn_core.architecture import DenseLayer, TrainingRecipe
+    from ui.training import registry
+
+    (xtr, ytr), (xte, yte) = mnist
+    small = (xtr[:300], ytr[:300]), (xte[:100], yte[:100])
+    tiny = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
+    recipe = TrainingRecipe(epochs=1, batch_size=32, train_size=300)
+    gate = threading.Event()
+
+    class Hold(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            gate.wait(30)
+
+    reg = registry()
+    saved, reg.max_jobs = reg.max_jobs, 1
+    try:
+        first = reg.submit(tiny, recipe, small, callbacks=[Hold()])
+        second = reg.submit(tiny, recipe, small)
+        at = AppTest.from_file("../pages/train.py", default_timeout=60)
+        at.session_state[state.JOB_ID] = second.id
+        at.run()
+        assert not at.exception
+        assert any("Waiting in the queue: position 1" in i.value for i in at.info)
+    finally:
+        gate.set()
+        reg.max_jobs = saved
+    assert reg.wait(first.id).state == reg.wait(second.id).state == "done"
