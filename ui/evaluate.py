@@ -24,6 +24,7 @@ class TestResult:
     report: metrics.Report
     confusion: np.ndarray  # (10, 10) counts
     correct: int  # how many test images it gets right
+    model_id: str = ""
 
 
 @st.cache_data(show_spinner="Predicting all 10,000 test images...", max_entries=8)
@@ -41,6 +42,7 @@ def test_result(model_id: str, _model, _mnist) -> TestResult:
         metrics.classification_report(y_test, predicted),
         metrics.confusion_matrix(y_test, predicted),
         int((predicted == y_test).sum()),
+        model_id,
     )
 
 
@@ -106,10 +108,20 @@ def confusion_figure(cm: np.ndarray, normalised: bool, selected: tuple[int, int]
             hovertemplate="true %{y}, predicted %{x}: %{text}<extra></extra>",
         )
     )
+    # Plotly heatmaps send no selection events to Streamlit, so near-invisible markers on the cell
+    # centres take the clicks (streamlit/streamlit#8760).
+    fig.add_scatter(
+        x=[p for t in range(10) for p in range(10)],
+        y=[t for t in range(10) for p in range(10)],
+        mode="markers",
+        marker=dict(size=28, opacity=0.01, color="black", symbol="square"),
+        hoverinfo="none",
+        showlegend=False,
+    )
     if selected is not None:
         t, p = selected
         fig.add_shape(type="rect", x0=p - 0.5, x1=p + 0.5, y0=t - 0.5, y1=t + 0.5, line=dict(color="#d62728", width=3))
     fig.update_xaxes(title_text="predicted digit", dtick=1, side="top")
     fig.update_yaxes(title_text="true digit", dtick=1, autorange="reversed")
-    fig.update_layout(height=520, margin=dict(l=10, r=10, t=60, b=10))
+    fig.update_layout(height=520, margin=dict(l=10, r=10, t=60, b=10), clickmode="event+select", dragmode=False)
     return fig

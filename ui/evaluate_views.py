@@ -82,15 +82,35 @@ def _open_on_draw(i: int, res: TestResult, x_test: np.ndarray, key: str) -> None
         st.switch_page("pages/draw.py")
 
 
+CELL_FOR, TRUE_KEY, PRED_KEY = "eval_cell_for", "eval_true", "eval_pred"
+
+
+def _cell_clicked() -> None:
+    """A click on the confusion matrix selects that cell in the two boxes."""
+    points = st.session_state["confusion"].selection.get("points", [])
+    if points:
+        st.session_state[TRUE_KEY] = int(round(points[0]["y"]))
+        st.session_state[PRED_KEY] = int(round(points[0]["x"]))
+
+
 def confusion_section(res: TestResult, x_test: np.ndarray) -> None:
     """Heatmap (counts or row shares) and the images of one selected cell."""
     normalised = st.toggle("Normalise each row (share of each true digit)", value=False)
     t0, p0 = metrics.largest_confusion(res.confusion)
+    if st.session_state.get(CELL_FOR) != res.model_id or TRUE_KEY not in st.session_state:  # new model / back
+        st.session_state[CELL_FOR] = res.model_id
+        st.session_state[TRUE_KEY], st.session_state[PRED_KEY] = t0, p0
     c1, c2 = st.columns(2)
-    t = c1.selectbox("True digit", range(10), index=t0)
-    p = c2.selectbox("Predicted digit", range(10), index=p0)
-    st.plotly_chart(confusion_figure(res.confusion, normalised, (t, p)), key="confusion")
+    t = c1.selectbox("True digit", range(10), key=TRUE_KEY)
+    p = c2.selectbox("Predicted digit", range(10), key=PRED_KEY)
+    st.plotly_chart(
+        confusion_figure(res.confusion, normalised, (t, p)),
+        key="confusion",
+        on_select=_cell_clicked,
+        selection_mode="points",
+    )
     st.caption(
+        "Click a cell (or use the two boxes) to see its images. "
         f"Rows are the true digits, columns the model's answers; the {res.confusion.sum():,} counts add up to "
         f"the whole test set and the diagonal ({np.trace(res.confusion):,}) is what it got right. The largest "
         f"mix-up is {t0} read as {p0} ({res.confusion[t0, p0]:,} images). The red box is the selected cell."

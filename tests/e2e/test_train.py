@@ -44,3 +44,18 @@ def test_train_switch_pages_and_evaluate(page):
     expect(page.get_by_text(re.compile(r"Active model: Run \d+: adam"))).to_be_visible(timeout=60_000)
     expect(page.get_by_text("Prediction array shape")).to_be_visible()
     page.screenshot(path="/tmp/w5/evaluate.png", full_page=True)
+
+
+def test_evaluate_click_a_confusion_cell(page):
+    """Clicking a cell of the confusion matrix shows that cell's test images."""
+    open_page(page)
+    _nav(page, "Evaluate")
+    expect(page.get_by_text("Prediction array shape")).to_be_visible(timeout=90_000)
+    chart = page.get_by_test_id("stPlotlyChart").filter(has_text="predicted digit")
+    chart.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = chart.locator(".nsewdrag").first.bounding_box()
+    # cell (true 4, predicted 9): columns 0-9 left to right, rows 0-9 top to bottom
+    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] * 0.45)
+    wait_idle(page)
+    expect(page.get_by_text(re.compile(r"test images of a true 4 predicted as 9"))).to_be_visible(timeout=30_000)
