@@ -116,3 +116,16 @@ def test_queued_job_shows_its_position(mnist):
         gate.set()
         reg.max_jobs = saved
     assert reg.wait(first.id).state == reg.wait(second.id).state == "done"
+
+
+def test_uses_the_architecture_page_network():
+    from cnn_core.architecture import PRESETS
+    from cnn_core.formulas import layer_table
+
+    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at.session_state[state.ARCHITECTURE] = PRESETS["small"]
+    at.run()
+    assert not at.exception
+    assert at.selectbox[0].value == "edited on the Architecture page"
+    n = layer_table(PRESETS["small"]).total_params
+    assert any(f"{n:,} weights" in c.value for c in at.caption)

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import jobs
+from cnn_core.formulas import layer_table
 from ui import models, state
 from ui import train_charts as charts
 from ui.training import download_button
@@ -23,6 +24,7 @@ def runs_frame(runs: dict) -> pd.DataFrame:
             {
                 "run": j.label.split(":")[0],
                 "state": j.state,
+                "weights": layer_table(j.arch).total_params,
                 "optimizer": r.optimizer,
                 "learning rate": r.learning_rate,
                 "loss": r.loss,
