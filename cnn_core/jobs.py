@@ -298,7 +298,11 @@ def run_job(job: Job, mnist, callbacks=()) -> None:
         if job.state == RUNNING:
             job.state = CANCELLED if job._cancel.is_set() else DONE
             if job.state == CANCELLED:
-                job.message = f"Cancelled after {len(job.history)} full epoch(s); the weights learned so far are kept."
+                full = sum(not h.get("partial") for h in job.history)
+                job.message = (
+                    f"Cancelled after {full} full epoch(s) and {job.progress()['done']:,} batches in all; "
+                    "the weights learned so far are kept."
+                )
     except Exception as e:  # noqa: BLE001 - any failure becomes a message on the page, never a crash
         job.state = FAILED
         job.message = f"Training failed: {type(e).__name__}: {e}"

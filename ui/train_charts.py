@@ -38,7 +38,7 @@ def batch_curves(series: dict) -> go.Figure:
     fig.update_layout(
         xaxis=dict(title="batch"),
         yaxis=dict(title="loss"),
-        yaxis2=dict(title="accuracy", overlaying="y", side="right", range=[0, 1]),
+        yaxis2=dict(title="accuracy", overlaying="y", side="right", range=[0, 1], dtick=0.2, showgrid=False),
     )
     return _layout(fig, "Per batch: training loss and accuracy (epoch's running mean)")
 

@@ -106,7 +106,10 @@ def show_charts(job: jobs.Job) -> None:
     """Per-batch and per-epoch curves (the costly part: redrawn less often while training)."""
     left, right = st.columns(2)
     left.plotly_chart(charts.batch_curves(job.batch_series()), key=f"batch-{job.id}")
-    right.plotly_chart(charts.epoch_curves([job]), key=f"epoch-{job.id}")
+    if job.history:
+        right.plotly_chart(charts.epoch_curves([job]), key=f"epoch-{job.id}")
+    else:
+        right.info("The per-epoch curves (training vs validation loss and accuracy) start when the first epoch ends.")
 
 
 def show_progress(job: jobs.Job) -> None:
