@@ -13,12 +13,12 @@ import numpy as np
 from bench.report import Row, p50, p95, timeit
 
 BROWSER_STROKES = 12
-# Ready = the Prediction metric, all 14 pictures decoded, and the probability chart drawn.
+# Ready = the Prediction metric, the probability bars, and all 14 pictures decoded.
 READY = """() => {
   const imgs = [...document.querySelectorAll("img[src^='data:image/png']")];
   return !!document.querySelector("[data-testid='stMetricValue']")
     && imgs.length >= 14 && imgs.every(i => i.complete && i.naturalWidth > 0)
-    && document.querySelectorAll('.js-plotly-plot .main-svg').length >= 1;
+    && !!document.querySelector("[aria-label='probability of each digit']");
 }"""
 
 

@@ -1,28 +1,27 @@
-"""The Draw page's one interactive chart: the ten probabilities (pictures are in ui.draw_images)."""
+"""The Draw page's probability chart, as plain HTML bars with their numbers as text (no plotly to load)."""
 
 from __future__ import annotations
 
 import numpy as np
-import plotly.graph_objects as go
 
-_CONFIG_MARGIN = dict(l=10, r=10, t=30, b=10)
+TOP, OTHER = "#e4572e", "#8aa1b1"
 
 
-def probabilities(probs: np.ndarray, digit: int) -> go.Figure:
-    """Bar chart of the ten class probabilities, the predicted digit highlighted."""
-    colours = ["#e4572e" if d == digit else "#8aa1b1" for d in range(len(probs))]
-    fig = go.Figure(
-        go.Bar(
-            x=[str(d) for d in range(len(probs))],
-            y=probs,
-            marker_color=colours,
-            text=[f"{p:.0%}" if p >= 0.01 else "" for p in probs],
-            textposition="outside",
-            hovertemplate="digit %{x}: %{y:.2%}<extra></extra>",
+def probabilities(probs: np.ndarray, digit: int, height: int = 150) -> str:
+    """Ten vertical bars, one per digit, the predicted one highlighted; percentages above, digits below."""
+    bars = []
+    for d, p in enumerate(probs):
+        h = max(1, round(float(p) * height))
+        colour = TOP if d == digit else OTHER
+        label = f"{p:.0%}" if p >= 0.005 else ""
+        bars.append(
+            f'<div style="display:flex;flex-direction:column;align-items:center;justify-content:flex-end;width:30px" '
+            f'title="digit {d}: {p:.2%}">'
+            f'<span style="font-size:11px;color:#444">{label}</span>'
+            f'<div style="width:22px;height:{h}px;background:{colour}"></div>'
+            f'<span style="font-size:13px;border-top:1px solid #999;width:100%;text-align:center">{d}</span></div>'
         )
+    return (
+        f'<div role="img" aria-label="probability of each digit" style="display:flex;gap:4px;'
+        f'align-items:flex-end;height:{height + 40}px">{"".join(bars)}</div>'
     )
-    fig.update_layout(
-        height=220, margin=_CONFIG_MARGIN, yaxis=dict(range=[0, 1.15], tickformat=".0%", title="probability")
-    )
-    fig.update_xaxes(title="digit", type="category")
-    return fig

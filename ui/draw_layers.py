@@ -6,6 +6,7 @@ formulas come from cnn_core.formulas (rows paired with the model's layers by nam
 
 from __future__ import annotations
 
+import html
 import math
 
 import streamlit as st
@@ -91,39 +92,40 @@ def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
     return None
 
 
-def _header(row: LayerRow) -> None:
+def _title(row: LayerRow) -> str:
     shape = " x ".join(map(str, row.output_shape))
-    st.markdown(f"**{row.name}** · {row.kind} · output **{shape}**")
-    st.caption(f"{caption(row)} Size: `{row.shape_formula}`. Parameters: `{row.params_formula}`.")
+    return f"<b>{row.name}</b> · {row.kind} · output <b>{shape}</b>"
 
 
-def _maps(maps, shared: bool) -> None:
+def _caption(row: LayerRow) -> str:
+    e = html.escape
+    return f"{e(caption(row))} Size: <code>{e(row.shape_formula)}</code>. Parameters: <code>{e(row.params_formula)}</code>."
+
+
+def _maps(maps, shared: bool) -> str:
     c = maps.shape[-1]
     cols = min(COLS if c <= 32 else 2 * COLS, c)
     tiles = tile_maps(maps, cols=cols, shared_scale=shared)
     label = "activation" if shared else "share of map max"
     scale = "one colour scale for the whole layer" if shared else "each map scaled to its own maximum"
-    img.show(
-        img.mosaic_png(tiles, label), f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}."
-    )
+    return img.mosaic(tiles, label, f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}.")
 
 
 def layers(reading: Reading, rows: dict[str, LayerRow], shared: bool) -> None:
-    """Every layer's output for this digit, in order, each with its caption, formula and question answered."""
+    """Every layer's output for this digit, in order, each with its caption, formula and question answered.
+
+    All in ONE html element: a few dozen Streamlit elements took the browser ~0.4 s more to lay out.
+    """
+    parts = []
     for name, out in reading.layers.items():
         row = rows.get(name)
         if row is None:
             continue
-        with st.container(border=True):
-            _header(row)
-            if out.ndim == 3:
-                _maps(out, shared)
-            else:
-                img.show(img.strip_png(out, "value"), f"{len(out)} values, unit 0 on the left.")
-            qa = _answer(name, rows)
-            if qa:
-                with st.expander(qa[0]):
-                    st.write(qa[1])
+        body = (
+            _maps(out, shared) if out.ndim == 3 else img.strip(out, "value", f"{len(out)} values, unit 0 on the left.")
+        )
+        parts.append(img.section(_title(row), _caption(row), body, _answer(name, rows)))
+    img.show("".join(parts))
 
 
 def focus(reader: FeatureReader, reading: Reading) -> None:
@@ -138,16 +140,12 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         k, bias = reader.kernels(conv, j)
     except ValueError:
         k, bias = None, 0.0
-    left, right = st.columns(2)
-    with left:
-        img.show(img.map_png(maps[..., j], "activation"), f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")
+    parts = [img.single(maps[..., j], "activation", f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")]
     if k is not None:
         kt = tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
-        with right:
-            img.show(
-                img.signed_png(kt, "weight"),
-                f"{conv} kernel {j}: {k.shape[0]}x{k.shape[1]} weights for each of its {k.shape[2]} input maps",
-            )
+        what = f"{k.shape[0]}x{k.shape[1]} weights for each of its {k.shape[2]} input maps"
+        parts.append(img.signed(kt, "weight", f"{conv} kernel {j}: {what}"))
+    img.show(img.side_by_side(*parts))
     src = "the previous layer's maps" if k is None or k.shape[2] > 1 else "the 28x28 input"
     st.caption(
         f"Left: map {j} of {name}. Right: the weights of kernel {j} of {conv}, one {k.shape[0] if k is not None else 0}"

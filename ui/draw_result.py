@@ -10,8 +10,6 @@ from cnn_core.features import UNSURE_GAP, UNSURE_TOP, Reading
 from ui import draw_figures as fig
 from ui import draw_images as img
 
-NO_BAR = {"displayModeBar": False}
-
 
 def step_switches() -> dict[str, bool]:
     """Pills to switch preprocessing steps off; returns {step: on?}."""
@@ -37,24 +35,20 @@ def prediction(reading: Reading, model_label: str) -> None:
             icon=":material/help:",
         )
     st.caption(f"Answered by: {model_label}.")
-    st.plotly_chart(fig.probabilities(reading.probs, reading.digit), key="draw_probs", config=NO_BAR)
+    img.show(fig.probabilities(reading.probs, reading.digit))
     top = ", ".join(f"{d}: {reading.probs[d]:.1%}" for d in reading.ranked[:3])
     st.caption(f"The ten output probabilities (they add up to 1). Highest three: {top}.")
 
 
 def saliency(x, reading: Reading) -> None:
     """The saliency map over the input, and the push towards the runner-up."""
-    left, right = st.columns(2)
-    with left:
-        img.show(
-            img.overlay_png(x, np.abs(reading.saliency), "|gradient|"),
-            f"Where the score of {reading.digit} is sensitive, over your digit",
-        )
-    with right:
-        img.show(
-            img.signed_png(reading.contrast, "gradient"),
-            f"Towards {reading.digit} (red) or towards {reading.runner_up} (blue)",
-        )
+    sal = img.overlay(
+        x, np.abs(reading.saliency), "|gradient|", f"Where the score of {reading.digit} is sensitive, over your digit"
+    )
+    con = img.signed(
+        reading.contrast, "gradient", f"Towards {reading.digit} (red) or towards {reading.runner_up} (blue)"
+    )
+    img.show(img.side_by_side(sal, con))
     st.caption(
         f"Left: how strongly each of the 784 input pixels moves the score of {reading.digit} (the gradient of "
         "that score with respect to the pixel: a saliency map), in hot colours over your grey digit. Right: the "
@@ -74,6 +68,6 @@ def steps(pre: Preprocessed) -> None:
         pics.append(display(s.image))
         shape = " x ".join(map(str, s.image.shape))
         caps.append(f"{i}. {s.title} ({shape})" if s.applied else f"{i}. {s.name} {STEP_OFF[s.name]} ({shape})")
-    img.show(img.row_png(pics), " → ".join(caps))
+    img.show(img.row(pics, " → ".join(caps)))
     lo, hi = float(pre.image.min()), float(pre.image.max())
     st.caption(f"The network's input: 28 x 28 values from {lo:.2f} to {hi:.2f}.")
