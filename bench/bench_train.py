@@ -5,7 +5,6 @@ python -m bench train
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
@@ -91,7 +90,7 @@ def _latency(model, mnist, x1) -> list[Row]:
     still = job.state == jobs.RUNNING
     reg.cancel(job.id)
     reg.wait(job.id, timeout=120)
-    threads = os.environ.get(jobs.TF_THREADS_ENV) or f"default ({max(1, (os.cpu_count() or 1) - 1)})"
+    threads = jobs.thread_counts()[0]
     return [
         Row(
             "batch-1 prediction, model(x, training=False), no training running",

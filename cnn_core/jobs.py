@@ -57,6 +57,24 @@ def default_max_jobs() -> int:
 _tf_configured: bool | None = None
 
 
+def thread_counts() -> tuple[int, int]:
+    """(intra-op, inter-op) TensorFlow threads: $CNN_EXPLAINER_TF_THREADS or cores - 1 (at least 1), and 2."""
+    cores = os.cpu_count() or 1
+    try:
+        intra = int(os.environ.get(TF_THREADS_ENV) or max(1, cores - 1))
+    except ValueError:
+        intra = max(1, cores - 1)
+    return max(1, intra), 2
+
+
+def set_thread_env() -> None:
+    """The same caps through TensorFlow's environment variables (no TF import): call before TF starts,
+    e.g. first thing in app.py, so they hold whichever page touches TensorFlow first."""
+    intra, inter = thread_counts()
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(intra))
+    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(inter))
+
+
 def configure_tf_threads() -> bool:
     """Cap TensorFlow's thread pools so one training job leaves a core for the web server.
 
@@ -66,13 +84,13 @@ def configure_tf_threads() -> bool:
     global _tf_configured
     if _tf_configured is not None:
         return _tf_configured
+    set_thread_env()
     import tensorflow as tf
 
-    cores = os.cpu_count() or 1
-    intra = int(os.environ.get(TF_THREADS_ENV) or max(1, cores - 1))
+    intra, inter = thread_counts()
     try:
         tf.config.threading.set_intra_op_parallelism_threads(intra)
-        tf.config.threading.set_inter_op_parallelism_threads(2)
+        tf.config.threading.set_inter_op_parallelism_threads(inter)
         _tf_configured = True
     except RuntimeError:  # the TF runtime was already initialised: keep its settings
         _tf_configured = False

@@ -129,3 +129,15 @@ def test_queue_when_limit_reached(small):
     assert first.state == second.state == jobs.DONE
     assert second.started >= first.finished - 0.5
     assert third.started is None
+
+
+def test_thread_caps(monkeypatch):
+    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
+    monkeypatch.delenv(jobs.TF_THREADS_ENV, raising=False)
+    assert jobs.thread_counts() == (1, 2)  # one core stays free for the web server
+    monkeypatch.setenv(jobs.TF_THREADS_ENV, "3")
+    assert jobs.thread_counts() == (3, 2)
+    env = {k: v for k, v in jobs.os.environ.items() if not k.startswith("TF_NUM_")}
+    monkeypatch.setattr(jobs.os, "environ", env)  # a copy: nothing leaks into TensorFlow of later tests
+    jobs.set_thread_env()
+    assert jobs.os.environ["TF_NUM_INTRAOP_THREADS"] == "3"

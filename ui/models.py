@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cnn_core.jobs import set_thread_env
 from ui import state
+
+set_thread_env()  # TensorFlow's thread caps, before any page that uses a model starts TensorFlow
 
 SHIPPED = "shipped"
 
