@@ -141,3 +141,15 @@ def test_thread_caps(monkeypatch):
     monkeypatch.setattr(jobs.os, "environ", env)  # a copy: nothing leaks into TensorFlow of later tests
     jobs.set_thread_env()
     assert jobs.os.environ["TF_NUM_INTRAOP_THREADS"] == "3"
+
+
+def test_trained_model_downloads_as_a_keras_file(small, tmp_path):
+    from cnn_core.jobs_keras import model_bytes
+    from cnn_core.model import load_model
+
+    reg = JobRegistry(1)
+    job = reg.wait(reg.submit(TINY, RECIPE.with_(epochs=1), small).id)
+    path = tmp_path / "run.keras"
+    path.write_bytes(model_bytes(job.model))
+    x = small[1][0][:5, :, :, None].astype("float32") / 255
+    np.testing.assert_allclose(load_model(path)(x, training=False), job.model(x, training=False), atol=1e-6)
