@@ -15,7 +15,6 @@ module is instant.
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 import traceback
@@ -27,9 +26,14 @@ import numpy as np
 
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.formulas import batches_per_epoch
-
-MAX_JOBS_ENV = "CNN_EXPLAINER_MAX_JOBS"
-TF_THREADS_ENV = "CNN_EXPLAINER_TF_THREADS"
+from cnn_core.job_config import (  # noqa: F401 - re-exported: the runner's settings live beside it
+    MAX_JOBS_ENV,
+    TF_THREADS_ENV,
+    configure_tf_threads,
+    default_max_jobs,
+    set_thread_env,
+    thread_counts,
+)
 
 QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
 TERMINAL = (DONE, CANCELLED, FAILED, NAN)
@@ -42,61 +46,6 @@ NAN_MESSAGE = (
 )
 
 
-def default_max_jobs() -> int:
-    """$CNN_EXPLAINER_MAX_JOBS, else 1 on a machine with <= 2 cores, else cores // 2."""
-    env = os.environ.get(MAX_JOBS_ENV, "").strip()
-    if env:
-        try:
-            return max(1, int(env))
-        except ValueError:
-            pass
-    cores = os.cpu_count() or 1
-    return 1 if cores <= 2 else cores // 2
-
-
-_tf_configured: bool | None = None
-
-
-def thread_counts() -> tuple[int, int]:
-    """(intra-op, inter-op) TensorFlow threads: $CNN_EXPLAINER_TF_THREADS or cores - 1 (at least 1), and 2."""
-    cores = os.cpu_count() or 1
-    try:
-        intra = int(os.environ.get(TF_THREADS_ENV) or max(1, cores - 1))
-    except ValueError:
-        intra = max(1, cores - 1)
-    return max(1, intra), 2
-
-
-def set_thread_env() -> None:
-    """The same caps through TensorFlow's environment variables (no TF import): call before TF starts,
-    e.g. first thing in app.py, so they hold whichever page touches TensorFlow first."""
-    intra, inter = thread_counts()
-    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(intra))
-    os.environ.setdefault("TF_NUM_INTEROP_THREADS", str(inter))
-
-
-def configure_tf_threads() -> bool:
-    """Cap TensorFlow's thread pools so one training job leaves a core for the web server.
-
-    intra-op = $CNN_EXPLAINER_TF_THREADS or max(1, cores - 1); inter-op = 2. Must run
-    before TensorFlow executes its first op; returns False when it came too late.
-    """
-    global _tf_configured
-    if _tf_configured is not None:
-        return _tf_configured
-    set_thread_env()
-    import tensorflow as tf
-
-    intra, inter = thread_counts()
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(intra)
-        tf.config.threading.set_inter_op_parallelism_threads(inter)
-        _tf_configured = True
-    except RuntimeError:  # the TF runtime was already initialised: keep its settings
-        _tf_configured = False
-    return _tf_configured
-
-
 @dataclass
 class Event:
     """One progress event; `seq` increases by one per event of a job."""
@@ -107,10 +56,6 @@ class Event:
     batch: int = 0  # 1-based within the epoch
     logs: dict = field(default_factory=dict)
     time: float = 0.0  # seconds since the job started running
-
-
-class JobCancelled(Exception):
-    pass
 
 
 @dataclass

@@ -8,7 +8,7 @@ import keras
 import numpy as np
 import pytest
 
-from cnn_core import jobs
+from cnn_core import job_config, jobs
 from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
 from cnn_core.jobs import JobRegistry
 
@@ -43,7 +43,7 @@ def test_max_jobs_from_env(monkeypatch):
     monkeypatch.setenv(jobs.MAX_JOBS_ENV, "3")
     assert jobs.default_max_jobs() == 3
     monkeypatch.setenv(jobs.MAX_JOBS_ENV, "nonsense")
-    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(job_config.os, "cpu_count", lambda: 2)
     assert jobs.default_max_jobs() == 1
 
 
@@ -132,15 +132,15 @@ def test_queue_when_limit_reached(small):
 
 
 def test_thread_caps(monkeypatch):
-    monkeypatch.setattr(jobs.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(job_config.os, "cpu_count", lambda: 2)
     monkeypatch.delenv(jobs.TF_THREADS_ENV, raising=False)
     assert jobs.thread_counts() == (1, 2)  # one core stays free for the web server
     monkeypatch.setenv(jobs.TF_THREADS_ENV, "3")
     assert jobs.thread_counts() == (3, 2)
-    env = {k: v for k, v in jobs.os.environ.items() if not k.startswith("TF_NUM_")}
-    monkeypatch.setattr(jobs.os, "environ", env)  # a copy: nothing leaks into TensorFlow of later tests
+    env = {k: v for k, v in job_config.os.environ.items() if not k.startswith("TF_NUM_")}
+    monkeypatch.setattr(job_config.os, "environ", env)  # a copy: nothing leaks into TensorFlow of later tests
     jobs.set_thread_env()
-    assert jobs.os.environ["TF_NUM_INTRAOP_THREADS"] == "3"
+    assert job_config.os.environ["TF_NUM_INTRAOP_THREADS"] == "3"
 
 
 def test_trained_model_downloads_as_a_keras_file(small, tmp_path):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.jobs import set_thread_env
+from cnn_core.job_config import set_thread_env
 from ui import state
 
 set_thread_env()  # TensorFlow's thread caps, before any page that uses a model starts TensorFlow
@@ -18,7 +18,7 @@ SHIPPED = "shipped"
 @st.cache_resource(show_spinner="Loading the trained network...")
 def shipped_model():
     """The seed network trained with the seed recipe (cnn_core/assets/seed_cnn.keras), loaded once per server."""
-    from cnn_core.jobs import configure_tf_threads
+    from cnn_core.job_config import configure_tf_threads
     from cnn_core.model import load_model
 
     configure_tf_threads()  # before TensorFlow's first op, or the thread caps cannot apply
