@@ -143,7 +143,8 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
     parts = [img.single(maps[..., j], "activation", f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")]
     if k is not None:
         kt = tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
-        what = f"{k.shape[0]}x{k.shape[1]} weights for each of its {k.shape[2]} input maps"
+        n_in = k.shape[2]
+        what = f"{k.shape[0]}x{k.shape[1]} weights for each of its {n_in} input map{'s' if n_in > 1 else ''}"
         parts.append(img.signed(kt, "weight", f"{conv} kernel {j}: {what}"))
     img.show(img.side_by_side(*parts))
     src = "the previous layer's maps" if k is None or k.shape[2] > 1 else "the 28x28 input"
