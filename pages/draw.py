@@ -45,7 +45,8 @@ def play():
     except BadDrawing as e:
         right.error(f"This picture cannot be read: {e}")
         return
-    st.session_state[state.DRAWN_DIGIT] = pre.image
+    if pre.image.max() <= 1:  # the Kernels page expects [0, 1]; not the 'normalise off' experiment
+        st.session_state[state.DRAWN_DIGIT] = pre.image
     with right:
         draw_result.prediction(reading, choices[model_id])
     with steps_box:

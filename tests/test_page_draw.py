@@ -111,6 +111,20 @@ def test_test_image_from_evaluate_and_back(at, samples):
     assert any(PROMPT in i.value for i in at.info)
 
 
+def test_unknown_test_image_gives_a_warning(at, mnist):
+    at.session_state[state.DRAW_TEST_IMAGE] = 123_456
+    at.run()
+    assert not at.exception and len(at.metric) == 0
+    assert any("There is no test image #123456" in w.value for w in at.warning)
+
+
+def test_test_image_outside_the_samples_comes_from_mnist(at, mnist):
+    _, (_, y) = mnist
+    at.session_state[state.DRAW_TEST_IMAGE] = 5000
+    at.run()
+    assert not at.exception and at.metric[0].value == str(y[5000])
+
+
 def test_several_models_offer_a_selector(at, samples):
     from cnn_core.model import build_model
 
