@@ -1,4 +1,4 @@
-"""The router: one st.navigation over the pages in pages/, and the shared sidebar.
+"""The router: one st.navigation over the pages in app_pages/, and the shared sidebar.
 
 Run with `streamlit run app.py`.
 """
@@ -20,16 +20,16 @@ st.set_page_config(page_title="How a CNN sees MNIST", page_icon=":material/visib
 # Each page registers here, in its section. Keep one line per page.
 PAGES = {
     "Learn": [
-        st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),
-        st.Page("pages/data.py", title="Data", icon=":material/dataset:"),
-        st.Page("pages/kernels.py", title="Kernels", icon=":material/filter:"),
-        st.Page("pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
+        st.Page("app_pages/home.py", title="Home", icon=":material/home:", default=True),
+        st.Page("app_pages/data.py", title="Data", icon=":material/dataset:"),
+        st.Page("app_pages/kernels.py", title="Kernels", icon=":material/filter:"),
+        st.Page("app_pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
     ],
     "Train": [
-        st.Page("pages/train.py", title="Train", icon=":material/model_training:"),
-        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
+        st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
+        st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ],
-    "Play": [st.Page("pages/draw.py", title="Draw", icon=":material/draw:")],
+    "Play": [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:")],
 }
 
 page = st.navigation(PAGES)

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def _open() -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.run()
-    at.switch_page("pages/architecture.py").run()
+    at.switch_page("app_pages/architecture.py").run()
     assert not at.exception, at.exception
     return at
 
@@ -97,8 +97,8 @@ def test_presets_and_dense_editing():
 def test_edits_survive_a_visit_to_another_page():
     at = _open()
     at.number_input(key="arch_c2_filters").set_value(10).run()
-    at.switch_page("pages/data.py").run()
-    at.switch_page("pages/architecture.py").run()
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/architecture.py").run()
     assert at.number_input(key="arch_c2_filters").value == 10
     assert at.session_state[state.ARCHITECTURE].conv_blocks[1].filters == 10
 
@@ -110,7 +110,7 @@ sys.path.insert(0, {str(ROOT)!r})
 from streamlit.testing.v1 import AppTest
 at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=120)
 at.run()
-at.switch_page("pages/architecture.py").run()
+at.switch_page("app_pages/architecture.py").run()
 at.number_input(key="arch_c1_filters").set_value(16).run()
 print("before", "tensorflow" in sys.modules, "keras" in sys.modules)
 at.button(key="arch_check_keras").click().run()

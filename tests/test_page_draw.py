@@ -50,7 +50,7 @@ def samples():
 def at():
     app = AppTest.from_file("../app.py", default_timeout=90)
     app.run()
-    app.switch_page("pages/draw.py")
+    app.switch_page("app_pages/draw.py")
     app.run()
     assert not app.exception
     return app

@@ -9,7 +9,7 @@ from cnn_core.preprocess import one_hot, to_model_input
 
 @pytest.fixture(scope="module")
 def page():
-    at = AppTest.from_file("../pages/evaluate.py", default_timeout=120)
+    at = AppTest.from_file("../app_pages/evaluate.py", default_timeout=120)
     at.run()
     assert not at.exception
     return at

@@ -17,7 +17,7 @@ def test_home_renders_the_seed_network_without_errors():
 
 def test_data_page_shows_shapes_and_updates_the_matrix(mnist):
     at = AppTest.from_file(APP)
-    at.switch_page("pages/data.py").run(timeout=60)
+    at.switch_page("app_pages/data.py").run(timeout=60)
     assert not at.exception
     assert [m.value for m in at.metric] == ["(60000, 28, 28)", "(60000,)", "(10000, 28, 28)", "(10000,)"]
     assert at.number_input(key="data_index").value == 7321
@@ -40,7 +40,7 @@ data._FETCHERS.update(keras=offline, npm=offline)
 from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
-at = AppTest.from_file("app.py"); at.switch_page("pages/data.py"); at.run(timeout=60)
+at = AppTest.from_file("app.py"); at.switch_page("app_pages/data.py"); at.run(timeout=60)
 assert not at.exception, at.exception
 assert any("could not be fetched" in w.value for w in at.warning), [w.value for w in at.warning]
 assert "(101, 28, 28)" in [m.value for m in at.metric]
@@ -57,7 +57,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.conftest import APP
 at = AppTest.from_file(APP); at.run(timeout=60)
-at.switch_page("pages/data.py"); at.run(timeout=60)
+at.switch_page("app_pages/data.py"); at.run(timeout=60)
 print("tensorflow" in sys.modules, "keras" in sys.modules)
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

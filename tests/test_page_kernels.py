@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture
 def at():
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.switch_page("pages/kernels.py")
+    at.switch_page("app_pages/kernels.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
@@ -159,7 +159,7 @@ NO_TF = """
 import sys
 sys.path.insert(0, ROOT)
 from streamlit.testing.v1 import AppTest
-at = AppTest.from_file(ROOT + "/pages/kernels.py", default_timeout=60)
+at = AppTest.from_file(ROOT + "/app_pages/kernels.py", default_timeout=60)
 at.run()
 assert not at.exception, [e.value for e in at.exception]
 bad = sorted(m for m in sys.modules if m.split(".")[0] in ("tensorflow", "keras"))

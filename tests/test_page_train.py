@@ -16,7 +16,7 @@ def _texts(at):
 
 
 def test_train_small_job_until_done():
-    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
     at.run()
     assert not at.exception
     assert at.button[0].label == "Start training"
@@ -41,14 +41,14 @@ def test_train_small_job_until_done():
 
 
 def test_train_page_does_not_start_without_click():
-    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
     at.run()
     assert not at.exception
     assert any("No runs yet" in i.value for i in at.info)
 
 
 def test_impossible_architecture_is_a_friendly_error():
-    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
     at.session_state[state.ARCHITECTURE] = Architecture(conv_blocks=(ConvBlock(8, 40),), dense_layers=())
     at.run()
     assert not at.exception
@@ -76,7 +76,7 @@ def test_bad_run_is_explained_in_plain_words(mnist, lr, callbacks, words):
     recipe = TrainingRecipe(optimizer="sgd", learning_rate=lr, epochs=1, batch_size=32, train_size=300)
     reg = registry()
     job = reg.wait(reg.submit(tiny, recipe, small, callbacks=callbacks).id)
-    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
     at.session_state[state.JOB_ID] = job.id
     at.run()
     assert not at.exception
@@ -107,7 +107,7 @@ def test_queued_job_shows_its_position(mnist):
     try:
         first = reg.submit(tiny, recipe, small, callbacks=[Hold()])
         second = reg.submit(tiny, recipe, small)
-        at = AppTest.from_file("../pages/train.py", default_timeout=60)
+        at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
         at.session_state[state.JOB_ID] = second.id
         at.run()
         assert not at.exception
@@ -122,7 +122,7 @@ def test_uses_the_architecture_page_network():
     from cnn_core.architecture import PRESETS
     from cnn_core.formulas import layer_table
 
-    at = AppTest.from_file("../pages/train.py", default_timeout=60)
+    at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
     at.session_state[state.ARCHITECTURE] = PRESETS["small"]
     at.run()
     assert not at.exception

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -14,7 +12,6 @@ from ui import state
 from ui.evaluate import TestResult, confusion_figure, digit_figure, probability_figure
 
 DEFAULT_IMAGE = 7349  # the article's example (Q39)
-DRAW_PAGE = Path(__file__).resolve().parent.parent / "pages" / "draw.py"
 GALLERY_MAX = 24
 
 
@@ -77,9 +74,9 @@ def _open_on_draw(i: int, res: TestResult, x_test: np.ndarray, key: str) -> None
     left, right = st.columns([1, 2])
     left.plotly_chart(digit_figure(x_test[i], f"Test image #{i} (true {res.labels[i]})"), key=f"img-{key}")
     right.plotly_chart(probability_figure(res.probs[i], int(res.labels[i])), key=f"probs-{key}")
-    if DRAW_PAGE.exists() and st.button(f"Open #{i} on the Draw page's layer view", key=f"draw-{key}"):
+    if st.button(f"Open #{i} on the Draw page's layer view", key=f"draw-{key}"):
         st.session_state[state.DRAW_TEST_IMAGE] = int(i)
-        st.switch_page("pages/draw.py")
+        st.switch_page("app_pages/draw.py")
 
 
 CELL_FOR, TRUE_KEY, PRED_KEY = "eval_cell_for", "eval_true", "eval_pred"

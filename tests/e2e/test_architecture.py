@@ -10,7 +10,7 @@ TOTAL = "[data-testid='stMetricValue']"
 
 def _go_to_architecture(page):
     # Open the app at its root first: a fresh server serves a deep link before app.py
-    # has declared its navigation, and then shows the raw pages/ folder instead.
+    # has declared its navigation, and then shows the raw app_pages/ folder instead.
     open_page(page)
     page.get_by_role("link", name="Architecture", exact=True).first.click()
     page.get_by_role("heading", name="Layer by layer").wait_for(timeout=60_000)

@@ -37,3 +37,17 @@ def test_home_links_lead_to_pages(page):
     open_page(page)
     page.get_by_role("link", name="1. Data: the digits as numbers").click()
     page.get_by_role("heading", name="The data: 70,000 handwritten digits").wait_for()
+
+
+def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(chromium):
+    """A teacher's link straight to a page, before anyone opened the app, still runs through app.py."""
+    from bench.harness import AppServer, wait_idle
+
+    with AppServer() as server:
+        pg = chromium.new_page()
+        pg.goto(f"{server.url}/kernels")
+        wait_idle(pg, 60_000)
+        nav = pg.locator("[data-testid='stSidebarNav']").inner_text()
+        pg.close()
+    assert "Learn" in nav and "Play" in nav  # the sections of app.py, not a bare file list
+    assert "app" not in nav.split()

@@ -14,7 +14,7 @@ def _nav(page, name: str) -> None:
 
 
 def test_train_switch_pages_and_evaluate(page):
-    open_page(page)  # the router first: a server whose first request is /train would run pages/ as legacy pages
+    open_page(page)  # the router first: a server whose first request is /train would run app_pages/ as legacy pages
     _nav(page, "Train")
     page.get_by_text("2,000", exact=True).click()  # training images
     wait_idle(page)

@@ -1,7 +1,5 @@
 """Architecture: edit the network and watch output sizes and parameter counts follow, checked against Keras."""
 
-import os
-
 import streamlit as st
 
 from cnn_core.formulas import layer_table
@@ -13,7 +11,6 @@ from ui.architecture_notes import show_answers
 from ui.architecture_table import show_keras_check, show_table, show_totals
 
 KERAS_CHECKS = "arch_keras_checks"  # {Architecture: KerasCheck} for this session
-TRAIN_PAGE = "pages/train.py"
 
 st.title("Architecture")
 st.write(
@@ -63,8 +60,4 @@ elif kept is not None:
         f"This network cannot be built, so the Train page keeps the last one that could "
         f"({layer_table(kept).total_params:,} parameters)."
     )
-if os.path.exists(TRAIN_PAGE):
-    try:
-        st.page_link(TRAIN_PAGE, label="Go to the Train page", icon=":material/model_training:")
-    except st.errors.StreamlitAPIException:
-        pass  # the page is not registered in this app (e.g. the page run on its own)
+st.page_link("app_pages/train.py", label="Go to the Train page", icon=":material/model_training:")
