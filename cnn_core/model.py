@@ -65,12 +65,12 @@ class ModelFileError(RuntimeError):
     """A model file is missing or damaged; the message says which and what to do."""
 
 
-def load_model(path: Path | str = SHIPPED_MODEL) -> keras.Model:
-    """Load a `.keras` file with Keras' safe_mode on (no arbitrary code from the file).
+def load_model(path: Path | str | None = None) -> keras.Model:
+    """Load a `.keras` file (default: the shipped model) with Keras' safe_mode on (no code from the file).
 
     Raises ModelFileError when the file is missing or cannot be read as a Keras model.
     """
-    path = Path(path)
+    path = Path(path or SHIPPED_MODEL)
     if not path.is_file():
         raise ModelFileError(f"The model file {path} is missing. Reinstall the app or retrain it (see README).")
     try:

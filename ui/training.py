@@ -30,6 +30,14 @@ def current_job() -> jobs.Job | None:
     """This session's latest job; after a reload, found again through the `?job=` address."""
     jid = st.session_state.get(state.JOB_ID) or st.query_params.get("job")
     job = registry().get(jid)
+    if jid is not None and job is None:
+        st.warning(
+            f"The training run in this address ({jid}) is no longer on the server: the server was restarted "
+            "since it started, and runs live only in the server's memory. Start a new run below.",
+            icon=":material/restart_alt:",
+        )
+        st.session_state.pop(state.JOB_ID, None)
+        st.query_params.pop("job", None)
     if job is not None and job.id not in models.runs():
         models.runs()[job.id] = job  # reload: the run comes back into this session
         st.session_state[state.JOB_ID] = job.id
