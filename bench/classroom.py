@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import threading
 import time
 from dataclasses import dataclass, field
+
+from playwright.async_api import TimeoutError as PlaywrightTimeout
 
 from bench.harness import CHROMIUM_FLAGS, IDLE, AppServer, chromium_path
 from bench.report import p50, p95
@@ -29,6 +32,15 @@ class Result:
     errors: list[str] = field(default_factory=list)
     peak_rss_mb: float = 0.0
     trained: bool = False
+    lost_strokes: int = 0
+    server_cores: float = 0.0  # CPU seconds of the server per wall second during the class
+    training_seconds: float | None = None
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds the process has used so far."""
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _rss_mb(pid: int) -> float:
@@ -55,11 +67,12 @@ async def _learner(i: int, browser, url: str, until: float, res: Result) -> None
         await _idle(page, 120_000)
         canvas = page.locator("canvas.upper-canvas")
         await canvas.wait_for(timeout=60_000)
+        prompt = page.get_by_text("Draw a digit in the black square", exact=False)
+        metric = page.locator("[data-testid='stMetric']", has_text="Prediction")
         while time.time() < until:
-            await page.get_by_role("button", name="Clear").click()
+            await prompt.wait_for(timeout=60_000)  # an empty, freshly mounted canvas
             await _idle(page)
-            await canvas.wait_for()
-            await page.wait_for_timeout(500)  # the new canvas attaches its mouse handlers after mounting
+            await page.wait_for_timeout(300)
             await canvas.scroll_into_view_if_needed()
             box = await canvas.bounding_box()
             size = rng.uniform(0.45, 0.8) * box["width"]
@@ -68,12 +81,18 @@ async def _learner(i: int, browser, url: str, until: float, res: Result) -> None
             strokes = place(rng.choice(list(DIGITS)), (left, top, size * 0.8, size), rng)
             await draw_async(page, strokes)
             t0 = time.perf_counter()
-            await page.locator("[data-testid='stMetric']", has_text="Prediction").wait_for(timeout=60_000)
+            try:
+                await metric.wait_for(timeout=30_000)
+            except PlaywrightTimeout:
+                res.lost_strokes += 1  # the canvas was not listening yet (still mounting): draw again
+                await page.get_by_role("button", name="Clear").click()
+                continue
             await _idle(page)
             res.latencies_ms.append((time.perf_counter() - t0) * 1000)
             if await page.locator("[data-testid='stException']").count():
                 res.errors.append(f"session {i}: exception element on the page")
             await page.wait_for_timeout(rng.uniform(2000, 4000))
+            await page.get_by_role("button", name="Clear").click()
     except Exception as e:  # noqa: BLE001 - every failure is counted as an error, the class goes on
         res.errors.append(f"session {i}: {type(e).__name__}: {str(e)[:200]}")
         await page.screenshot(path=f"/tmp/classroom-error-{i}.png")
@@ -87,9 +106,11 @@ async def _trainer(browser, url: str, res: Result) -> None:
     try:
         await page.goto(f"{url}/train")
         await _idle(page, 120_000)
-        await page.get_by_role("button", name="Start training").click()
-        await page.get_by_text("Finished", exact=False).first.wait_for(timeout=600_000)
+        await page.get_by_role("button", name="Start training").click()  # defaults: 10,000 images, 3 epochs
+        t0 = time.perf_counter()
+        await page.get_by_text("finished in", exact=False).first.wait_for(timeout=900_000)
         res.trained = True
+        res.training_seconds = time.perf_counter() - t0
     except Exception as e:  # noqa: BLE001
         res.errors.append(f"trainer: {type(e).__name__}: {str(e)[:200]}")
     finally:
@@ -109,6 +130,7 @@ async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
+    cpu0, wall0 = _cpu_seconds(pid), time.perf_counter()
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
         until = time.time() + seconds
@@ -117,6 +139,7 @@ async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -
             tasks.append(_trainer(browser, url, res))
         await asyncio.gather(*tasks)
         await browser.close()
+    res.server_cores = (_cpu_seconds(pid) - cpu0) / (time.perf_counter() - wall0)
     stop.set()
     sampler.join()
     return res
@@ -136,7 +159,12 @@ def main() -> None:
     r = classroom(a.sessions, a.seconds, not a.no_train)
     lat = r.latencies_ms
     print(f"predictions: {len(lat)}  p50 {p50(lat):.0f} ms  p95 {p95(lat):.0f} ms" if lat else "no predictions")
-    print(f"errors: {len(r.errors)}  peak server RSS: {r.peak_rss_mb:.0f} MB  training finished: {r.trained}")
+    print(f"server CPU: {r.server_cores:.2f} cores on average (the browsers share the same {os.cpu_count()} cores)")
+    print(f"strokes drawn before the canvas listened (redrawn, not timed): {r.lost_strokes}")
+    print(
+        f"errors: {len(r.errors)}  peak server RSS: {r.peak_rss_mb:.0f} MB  training finished: {r.trained}"
+        f" ({r.training_seconds or 0:.0f} s)"
+    )
     for e in r.errors:
         print("  ", e)
 

