@@ -70,8 +70,8 @@ class TerminalProgress(keras.callbacks.Callback):
         self.epoch, self.t0 = epoch + 1, time.perf_counter()
 
     def on_train_batch_end(self, batch, logs=None):
-        if batch % 20 and batch + 1 != self.steps:
-            return
+        if (batch % 20 and batch + 1 != self.steps) or not sys.stderr.isatty():
+            return  # the per-batch bar is for terminals; logs get the epoch lines only
         n = int(30 * (batch + 1) / self.steps)
         sys.stderr.write(
             f"\repoch {self.epoch} [{'#' * n}{'.' * (30 - n)}] {batch + 1}/{self.steps}"
