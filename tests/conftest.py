@@ -20,6 +20,13 @@ def mnist():
 
 
 @pytest.fixture(scope="session")
+def small(mnist):
+    """300 real training digits and 200 test digits, for quick training jobs."""
+    (xtr, ytr), (xte, yte) = mnist
+    return (xtr[:300], ytr[:300]), (xte[:200], yte[:200])
+
+
+@pytest.fixture(scope="session")
 def shipped_model():
     from cnn_core.model import load_model
 

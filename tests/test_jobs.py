@@ -6,7 +6,6 @@ import threading
 
 import keras
 import numpy as np
-import pytest
 
 from cnn_core import job_config, jobs
 from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
@@ -14,12 +13,6 @@ from cnn_core.jobs import JobRegistry
 
 TINY = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
 RECIPE = TrainingRecipe(epochs=2, batch_size=32, train_size=300, validation_split=0.1)
-
-
-@pytest.fixture(scope="module")
-def small(mnist):
-    (xtr, ytr), (xte, yte) = mnist
-    return (xtr[:300], ytr[:300]), (xte[:200], yte[:200])
 
 
 class AtBatch(keras.callbacks.Callback):

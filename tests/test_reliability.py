@@ -5,22 +5,15 @@ import subprocess
 import sys
 
 import keras
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from cnn_core import jobs
-from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
+from cnn_core.architecture import TrainingRecipe
 from cnn_core.jobs import JobRegistry
 from tests.conftest import APP, ROOT
+from tests.test_jobs import TINY
 
-TINY = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
 RECIPE = TrainingRecipe(epochs=1, batch_size=32, train_size=300, validation_split=0.1)
-
-
-@pytest.fixture(scope="module")
-def small(mnist):
-    (xtr, ytr), (xte, yte) = mnist
-    return (xtr[:300], ytr[:300]), (xte[:200], yte[:200])
 
 
 class CancelAtFirstBatch(keras.callbacks.Callback):
