@@ -7,10 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.job_config import set_thread_env
 from ui import state
-
-set_thread_env()  # TensorFlow's thread caps, before any page that uses a model starts TensorFlow
 
 SHIPPED = "shipped"
 
