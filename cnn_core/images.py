@@ -2,23 +2,96 @@
 
 Caps the pixel count before decoding (decompression bombs), and turns every
 mode Pillow reads (16-bit, CMYK, palette, RGBA with transparency, ...) into
-either an (H, W, 3) RGB or an (H, W) grey uint8 array.
+either an (H, W, 3) RGB or an (H, W) grey uint8 array. `decode_small` also
+shrinks a large picture while decoding it (JPEG draft mode, then an integer
+reduce), so a 36-megapixel photo never exists as a full-size array.
 """
 
 from __future__ import annotations
 
 import io
 import warnings
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-MAX_BYTES = 10 * 2**20  # matches server.maxUploadSize in .streamlit/config.toml
+MAX_BYTES = 10 * 2**20  # the app's own limit (.streamlit/config.toml lets larger files through to say so)
 MAX_PIXELS = 40_000_000  # refused before decoding
 
 
 class BadImage(ValueError):
     """The upload is not a picture we can use; the message says why in plain words."""
+
+
+@dataclass
+class Decoded:
+    """A decoded upload: its pixels (maybe shrunk) and the size of the picture in the file."""
+
+    pixels: np.ndarray  # (H, W) grey or (H, W, 3) RGB uint8
+    height: int  # of the picture in the file, before any shrinking
+    width: int
+
+    @property
+    def shrunk(self) -> bool:
+        return self.pixels.shape[:2] != (self.height, self.width)
+
+
+def _too_big(w: int, h: int, max_pixels: int) -> BadImage:
+    return BadImage(f"The picture is {w} x {h} pixels; the limit is {max_pixels / 1e6:.0f} megapixels.")
+
+
+def _header_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) read from the file's header by the first Pillow plug-in that accepts it.
+
+    Used only when Pillow's own guard refused the file (it fires from about 90 megapixels),
+    so the learner still hears the size and our limit rather than 'not a picture'.
+    """
+    Image.init()
+    prefix = data[:16]
+    for fmt in Image.ID:
+        factory, accept = Image.OPEN[fmt]
+        if accept is not None and not accept(prefix):
+            continue
+        try:
+            return factory(io.BytesIO(data), "").size
+        except Exception:  # noqa: BLE001 - not this format: try the next plug-in, as Image.open does
+            continue
+    return None
+
+
+def _open(data: bytes, max_pixels: int) -> Image.Image:
+    """The file opened (header only, nothing decoded yet); BadImage for anything unusable."""
+    if not data:
+        raise BadImage("The file is empty (0 bytes).")
+    if len(data) > MAX_BYTES:
+        raise BadImage(f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # our own, lower cap follows
+            img = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as e:
+        size = _header_size(data)
+        if size is None:
+            raise BadImage("This file is not a picture we can read (try a PNG or JPEG).") from e
+        raise _too_big(*size, max_pixels) from e
+    except UnidentifiedImageError as e:
+        raise BadImage("This file is not a picture we can read (try a PNG or JPEG).") from e
+    except (OSError, SyntaxError, ValueError) as e:
+        raise BadImage("The picture is damaged or cut short; try saving it again.") from e
+    w, h = img.size
+    if w * h > max_pixels:
+        raise _too_big(w, h, max_pixels)
+    if min(w, h) < 3:
+        raise BadImage(f"The picture is only {w}x{h} pixels; it needs at least 3x3.")
+    return img
+
+
+def _load(img: Image.Image) -> None:
+    try:
+        img.load()
+    except (OSError, SyntaxError, ValueError) as e:
+        raise BadImage("The picture is damaged or cut short; try saving it again.") from e
 
 
 def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
@@ -27,27 +100,46 @@ def decode_image(data: bytes, max_pixels: int = MAX_PIXELS) -> np.ndarray:
     Transparent pixels are composited on white. 16-bit greys are scaled to 8 bits.
     Raises BadImage for empty, truncated, non-image, huge or degenerate (1x1) files.
     """
-    if not data:
-        raise BadImage("The file is empty (0 bytes).")
-    if len(data) > MAX_BYTES:
-        raise BadImage(f"The file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES // 2**20} MB.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data))
-            w, h = img.size
-            if w * h > max_pixels:
-                raise BadImage(f"The picture is {w}x{h} pixels; the limit is {max_pixels / 1e6:.0f} megapixels.")
-            img.load()
-    except BadImage:
-        raise
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
-        raise BadImage("This file is not a picture we can read (try a PNG or JPEG).") from e
-    except (OSError, SyntaxError, ValueError) as e:
-        raise BadImage("The picture is damaged or cut short; try saving it again.") from e
-    if min(img.size) < 3:
-        raise BadImage(f"The picture is only {img.size[0]}x{img.size[1]} pixels; it needs at least 3x3.")
+    img = _open(data, max_pixels)
+    _load(img)
     return _to_array(img)
+
+
+def decode_small(data: bytes, max_side: int, max_pixels: int = MAX_PIXELS) -> Decoded:
+    """Like `decode_image`, but the long side of the pixels is at most `max_side` (area average).
+
+    The picture is shrunk while it is decoded: a JPEG is decoded at 1/2, 1/4 or 1/8 scale
+    (draft mode), any other format is reduced by an integer factor straight after decoding
+    and the full-size image is dropped, before any mode conversion copies it.
+    """
+    img = _open(data, max_pixels)
+    w, h = img.size
+    scale = max_side / max(w, h)
+    if scale < 1 and img.format == "JPEG":
+        img.draft(img.mode, (max(1, round(w * scale)), max(1, round(h * scale))))
+    _load(img)
+    if scale < 1:
+        img = _shrink(img, max_side)
+    return Decoded(_to_array(img), h, w)
+
+
+def _shrink(img: Image.Image, max_side: int) -> Image.Image:
+    """The loaded image with its long side brought to `max_side` (integer reduce, then a box resize)."""
+    if img.mode in ("1", "P", "I;16", "I;16B", "I;16L"):  # modes Image.reduce cannot average
+        img = img.convert("RGBA" if img.mode == "P" and "transparency" in img.info else _plain_mode(img))
+    factor = max(img.size) // max_side
+    if factor >= 2:
+        img = img.reduce(factor)
+    s = max_side / max(img.size)
+    if s < 1:
+        img = img.resize((max(1, round(img.size[0] * s)), max(1, round(img.size[1] * s))), Image.Resampling.BOX)
+    return img
+
+
+def _plain_mode(img: Image.Image) -> str:
+    if img.mode == "P":
+        return "RGB"
+    return "I" if img.mode.startswith("I;16") else "L"
 
 
 def _to_array(img: Image.Image) -> np.ndarray:

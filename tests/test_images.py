@@ -7,6 +7,7 @@ import pytest
 from PIL import Image
 
 from cnn_core import images as I
+from tests import big_png
 
 
 def _png(img: Image.Image, fmt: str = "PNG", **kw) -> bytes:
@@ -110,3 +111,35 @@ def test_to_grey_and_downscale():
     assert shrunk and small.shape == (256, 512, 3)
     same, shrunk = I.downscale(np.zeros((28, 28), np.uint8))
     assert not shrunk and same.shape == (28, 28)
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_huge_pictures_get_the_megapixel_limit_not_not_a_picture(side):
+    # From about 90 megapixels Pillow's own guard fires first; the learner must still hear the size and our limit.
+    data = big_png.flat_png(side, side)
+    assert len(data) < 200_000
+    with pytest.raises(I.BadImage) as e:
+        I.decode_small(data, 512)
+    assert str(e.value) == f"The picture is {side} x {side} pixels; the limit is 40 megapixels."
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG"])
+def test_decode_small_shrinks_while_decoding_and_keeps_the_original_size(fmt):
+    y, x = np.mgrid[0:1800, 0:2400]
+    a = np.stack([x % 256, y % 256, np.full_like(x, 90)], -1).astype(np.uint8)
+    d = I.decode_small(_png(Image.fromarray(a), fmt), 512)
+    assert (d.height, d.width) == (1800, 2400) and d.shrunk
+    assert d.pixels.shape == (384, 512, 3) and d.pixels.dtype == np.uint8
+    assert abs(float(d.pixels[..., 2].mean()) - 90) < 3  # an area average, not garbage
+
+
+@pytest.mark.parametrize("mode", ["1", "P", "I;16", "RGBA", "L"])
+def test_decode_small_handles_modes_reduce_cannot(mode):
+    img = Image.new("L", (1600, 900), 200).convert(mode)
+    d = I.decode_small(_png(img), 400)
+    assert d.pixels.shape[:2] == (225, 400) and d.pixels.dtype == np.uint8
+
+
+def test_decode_small_leaves_small_pictures_alone():
+    d = I.decode_small(_png(Image.new("RGB", (40, 30), (10, 200, 30))), 512)
+    assert d.pixels.shape == (30, 40, 3) and not d.shrunk

@@ -8,7 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests import big_png
 from ui import state
+from ui.errors import plain
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -241,5 +243,22 @@ def test_bad_uploads_show_a_friendly_error(at, name, data, words):
         data = _png_bytes(np.zeros((1, 1), np.uint8))
     at.radio(key="k_source").set_value("Upload a picture").run()
     at.get("file_uploader")[0].upload(name, data, "image/png").run()
-    assert any(words in e.value and name in e.value for e in at.error), [e.value for e in at.error]
+    assert any(words in e.value and plain(name) in e.value for e in at.error), [e.value for e in at.error]
     assert not at.exception
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_huge_uploads_are_told_the_megapixel_limit(at, side):
+    at.radio(key="k_source").set_value("Upload a picture").run()
+    at.get("file_uploader")[0].upload("huge.png", big_png.flat_png(side, side), "image/png").run()
+    errors = [e.value for e in at.error]
+    assert any(f"The picture is {side} x {side} pixels; the limit is 40 megapixels." in e for e in errors), errors
+    assert not any("not a picture" in e for e in errors)
+
+
+def test_a_file_name_is_shown_as_text_never_as_markdown(at):
+    at.radio(key="k_source").set_value("Upload a picture").run()
+    name = "[click](http://example.com) **big** $x$.png"
+    at.get("file_uploader")[0].upload(name, b"", "image/png").run()
+    (err,) = [e.value for e in at.error]
+    assert "\\[click\\]\\(http\\:" in err and "\\*\\*big" in err and "\\$x\\$" in err

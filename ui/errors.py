@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import traceback
 from contextlib import contextmanager
 
@@ -30,3 +31,15 @@ def friendly_errors(what: str = "this page"):
             show_error(
                 f"Something went wrong while drawing {what}. Try again, or change the last setting you touched.", e
             )
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+
+
+def plain(text: str) -> str:
+    """`text` (a file name, anything a learner typed) escaped so Markdown shows it as it is.
+
+    CommonMark lets a backslash escape any ASCII punctuation, so links, emphasis, HTML,
+    `$` maths and `:icon:` codes in a name are shown as characters, never interpreted.
+    """
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))

@@ -16,8 +16,9 @@ import streamlit as st
 from cnn_core import kernels as K
 from cnn_core.convolution import PADDING_LABELS, PADDINGS
 from cnn_core.filtering import as_grey_255
-from cnn_core.images import BadImage, decode_image, downscale
+from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale
 from ui import resources, state
+from ui.errors import plain
 
 ASTRONAUT = Path(__file__).resolve().parent.parent / "cnn_core" / "assets" / "astronaut.png"
 MAX_SIDE = 512
@@ -71,11 +72,15 @@ def _digit() -> Picture:
     return Picture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
 
 
-def _colour_picture(rgb: np.ndarray, label: str) -> Picture:
+def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | None = None) -> Picture:
+    """A picture ready to filter: long side at most MAX_SIDE, grey for the kernels, colour kept for display.
+
+    `original` is the (height, width) in the file when the picture was already shrunk while decoding.
+    """
     small, shrunk = downscale(rgb, MAX_SIDE)
+    h, w = original or rgb.shape[:2]
     notes = []
-    if shrunk:
-        h, w = rgb.shape[:2]
+    if shrunk or (h, w) != small.shape[:2]:
         notes.append(
             f"Downscaled from {h}x{w} to {small.shape[0]}x{small.shape[1]} pixels (rows x columns; long side at most {MAX_SIDE})."
         )
@@ -83,6 +88,12 @@ def _colour_picture(rgb: np.ndarray, label: str) -> Picture:
         notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")
         return Picture(as_grey_255(small), small, label, notes)
     return Picture(as_grey_255(small), None, label, notes)
+
+
+def upload_picture(data: bytes, name: str) -> Picture:
+    """An uploaded file -> Picture, shrunk while decoding (a 36-megapixel photo is never held full size)."""
+    d: Decoded = decode_small(data, MAX_SIDE)
+    return _colour_picture(d.pixels, f"Your picture {name}", (d.height, d.width))
 
 
 def pick_picture() -> Picture | None:
@@ -106,11 +117,10 @@ def pick_picture() -> Picture | None:
             st.info("Choose a picture file to filter it.")
             return None
         try:
-            arr = decode_image(up.getvalue())
+            return upload_picture(up.getvalue(), up.name)
         except BadImage as e:
-            st.error(f"{up.name}: {e}", icon=":material/broken_image:")
+            st.error(f"{plain(up.name)}: {e}", icon=":material/broken_image:")
             return None
-        return _colour_picture(arr, f"Your picture {up.name}")
     return _digit()
 
 

@@ -12,6 +12,7 @@ from cnn_core import filtering, pooling
 from cnn_core.kernels import Kernel
 from ui import kernels_text as T
 from ui.kernels_figures import OUTPUT, WINDOW, grid, grid_row
+from ui.errors import plain
 from ui.kernels_inputs import Picture, Settings
 
 SMALL = 64  # outputs up to this size get their current pixel outlined
@@ -77,7 +78,7 @@ def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Setti
         if pic.colour is not None:
             st.image(pic.colour, caption=f"{pic.label}, in colour (the grey version is filtered)", width=180)
         _chart(grid(f.image, f"Input: {h}x{w}", zrange=(0, 255), colorbar="brightness", height=380))
-        st.caption(f"{pic.label}; grey 0 (black) to 255 (white).")
+        st.caption(f"{plain(pic.label)}; grey 0 (black) to 255 (white).")
     with c2:
         show_kernel(kernel)
     if f.signed:
@@ -247,7 +248,7 @@ def show_pooling(pic: Picture) -> None:
         f"Window {i} (orange, rows {wmax.top + 1}-{wmax.top + size}, columns {wmax.left + 1}-{wmax.left + size}): "
         f"max = {wmax.result:g}, average = {wavg.result:.4g} (green cells)."
     )
-    st.markdown(f"**The same pooling on the picture** ({pic.label}):")
+    st.markdown(f"**The same pooling on the picture** ({plain(pic.label)}):")
     try:
         pm = pooling.pool2d(pic.grey, size, stride, "max")
         pa = pooling.pool2d(pic.grey, size, stride, "average")
