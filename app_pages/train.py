@@ -4,10 +4,10 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.formulas import layer_table
-from ui import models, training
+from ui import models, ownership, training
 from ui.resources import mnist_with_progress_bar
 from ui.train_answers import answers
-from ui.train_controls import architecture_picker, keep_settings, recipe_controls
+from ui.train_controls import architecture_picker, cost_note, keep_settings, recipe_controls
 from ui.train_runs import kernels_section, runs_section
 
 st.title("Train the network")
@@ -16,6 +16,11 @@ st.markdown(
     "It runs in the background: switch pages or reload, and this page picks it up again."
 )
 
+job = training.current_job()
+mine = ownership.can_control(job)
+if job is not None and not mine:
+    training.read_only_note(job)
+
 keep_settings()
 _, arch = architecture_picker()
 table = layer_table(arch)
@@ -23,23 +28,30 @@ if not table.valid:
     st.error(f"This network cannot be built: {table.first_error.error} Fix it on the Architecture page.")
     st.stop()
 recipe = recipe_controls()
+refused = cost_note(table, recipe)
 
-job = training.current_job()
-busy = job is not None and job.state not in jobs.TERMINAL
+busy = training.busy()
 c1, c2, _ = st.columns([1, 1, 3])
-if c1.button("Start training", type="primary", disabled=busy, icon=":material/play_arrow:"):
+if c1.button("Start training", type="primary", disabled=busy or refused, icon=":material/play_arrow:"):
     mnist = mnist_with_progress_bar()
     if mnist is None:
         st.stop()
-    job = training.start(arch, recipe, mnist)
-    busy = True
-if c2.button("Cancel", disabled=not busy, icon=":material/stop:", help="Stops at the next batch; keeps the weights."):
-    training.cancel(job.id)
+    try:
+        training.start(arch, recipe, mnist)
+    except jobs.TooCostly as e:
+        st.error(str(e), icon=":material/block:")
+        st.stop()
+    st.rerun()  # the whole page again: Start disabled, Cancel enabled, the new run in the table
+cancellable = mine and job.state not in jobs.TERMINAL
+if c2.button(
+    "Cancel", disabled=not cancellable, icon=":material/stop:", help="Stops at the next batch; keeps the weights."
+):
+    training.cancel(job)
 
 st.subheader("Progress")
 if job is None:
     st.info("Choose the settings above and press **Start training**. A quick first run: 2,000 images, 1 epoch.")
-elif busy:
+elif job.state not in jobs.TERMINAL:
     training.live_progress(job.id)
     training.live_charts(job.id)
 else:

@@ -4,9 +4,15 @@ The web page never trains inside its own script run (a click would abort it);
 it submits a job here and polls the job's state. Knows nothing of Streamlit.
 
     reg = JobRegistry(max_jobs=1)
-    job = reg.submit(arch, recipe, mnist, token="client-123")
-    reg.get(job.id).snapshot()   # state, progress events, history, kernels
-    reg.cancel(job.id)           # stops at the next batch, keeps the weights
+    job = reg.submit(arch, recipe, mnist, token="click-123", owner=secret_key)
+    reg.get(job.id).progress()   # state, progress events, history, kernels
+    reg.cancel(job.id)           # stops at the next batch, keeps the weights, skips the scoring
+    job.owned_by(secret_key)     # True: the key given at submit time (only its hash is stored)
+
+Memory: queued and running jobs are held by the registry; finished ones only for a while
+(job_config.FINISHED_KEEP, FINISHED_KEEP_SECONDS), after which a job lives as long as someone
+(a learner's session) holds it. A finished job keeps its weights as bytes; its Keras model is
+rebuilt on demand into a bounded cache (cnn_core.jobs_keras.model_for).
 
 Keras/TensorFlow are imported inside the worker thread only, so importing this
 module is instant.
@@ -14,19 +20,26 @@ module is instant.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
+import re
 import threading
 import time
 import traceback
 import uuid
+import weakref
 from collections import deque
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cnn_core.architecture import Architecture, TrainingRecipe
-from cnn_core.formulas import batches_per_epoch
+from cnn_core.costs import training_refusal
+from cnn_core.formulas import batches_per_epoch, layer_table
 from cnn_core.job_config import (  # noqa: F401 - re-exported: the runner's settings live beside it
+    FINISHED_KEEP,
+    FINISHED_KEEP_SECONDS,
     MAX_JOBS_ENV,
     TF_THREADS_ENV,
     configure_tf_threads,
@@ -38,6 +51,28 @@ from cnn_core.job_config import (  # noqa: F401 - re-exported: the runner's sett
 QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
 TERMINAL = (DONE, CANCELLED, FAILED, NAN)
 USABLE = (DONE, CANCELLED)  # states whose model can answer questions
+
+_JOB_ID = re.compile(r"[0-9a-f]{12}")
+
+
+def new_job_id() -> str:
+    """A fresh run id: 12 hex digits (is_job_id checks this shape)."""
+    return uuid.uuid4().hex[:12]
+
+
+def is_job_id(text) -> bool:
+    """True only for the one shape new_job_id makes; check anything from an address with it first."""
+    return isinstance(text, str) and _JOB_ID.fullmatch(text) is not None
+
+
+def owner_hash(key: str | None) -> str | None:
+    """What a job stores of its owner's key: a SHA-256, so the registry holds no usable key."""
+    return None if not key else hashlib.sha256(key.encode()).hexdigest()
+
+
+class TooCostly(ValueError):
+    """The network or recipe is beyond what this server trains; str(e) says why in plain words."""
+
 
 NAN_MESSAGE = (
     "The loss became NaN (not a number) at epoch {epoch}, batch {batch}, so training stopped. "
@@ -66,6 +101,7 @@ class Job:
     arch: Architecture
     recipe: TrainingRecipe
     token: str | None = None
+    owner: str | None = None  # owner_hash of the key of whoever submitted it
     label: str = ""
     state: str = QUEUED
     message: str = ""
@@ -79,7 +115,8 @@ class Job:
     finished: float | None = None
     test_loss: float | None = None
     test_accuracy: float | None = None
-    keras_model: object = None
+    keras_model: object = None  # only while training; afterwards see `weights` and `model`
+    weights: bytes | None = None  # the learned weights (.weights.h5 bytes) once training has stopped
     phase: str = "waiting"  # what the worker is doing now, in words
     phase_seconds: dict = field(default_factory=dict)  # seconds spent in each finished phase
     _phase_t0: float = 0.0
@@ -87,10 +124,27 @@ class Job:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
+    def has_model(self) -> bool:
+        """True when the run ended with weights worth using (not while running, not random, not NaN)."""
+        return self.state in USABLE and self.weights is not None
+
+    @property
     def model(self):
-        """The trained Keras model; None while running, or when the weights are unusable or never trained."""
-        trained = any(e.kind == "batch" for e in self.events[:3])  # cancelled before any batch: random weights
-        return self.keras_model if self.state in USABLE and trained else None
+        """The trained Keras model (rebuilt from `weights` into a bounded cache); None without usable weights."""
+        if not self.has_model:
+            return None
+        from cnn_core.jobs_keras import model_for  # TensorFlow is loaded already: this job trained
+
+        return model_for(self)
+
+    @property
+    def scored(self) -> bool:
+        return self.test_accuracy is not None
+
+    def owned_by(self, key: str | None) -> bool:
+        """True when `key` is the key this job was submitted with."""
+        mine = owner_hash(key)
+        return self.owner is not None and mine is not None and hmac.compare_digest(self.owner, mine)
 
     @property
     def total_steps(self) -> int:
@@ -119,9 +173,7 @@ class Job:
         with self._lock:
             last = next((e for e in reversed(self.events) if e.kind in ("batch", "epoch")), None)
             t_fit = self.events[0].time if self.events else 0.0  # the "start" event: fit begins
-        epoch, batch = (last.epoch, last.batch) if last else (0, 0)
-        if last is not None and last.kind == "epoch":
-            batch = self.steps_per_epoch
+        epoch, batch = (last.epoch, last.batch) if last else (0, 0)  # an epoch event carries its last batch
         done = max(0, (epoch - 1)) * self.steps_per_epoch + batch if epoch else 0
         total = max(1, self.total_steps)
         el = self.elapsed()
@@ -172,36 +224,84 @@ def _label(recipe: TrainingRecipe, n: int) -> str:
 
 
 class JobRegistry:
-    """Every job of the server process; at most `max_jobs` run at once, the rest wait in FIFO order."""
+    """Every job of the server process; at most `max_jobs` run at once, the rest wait in FIFO order.
 
-    def __init__(self, max_jobs: int | None = None):
+    Queued and running jobs are held here; a finished one for `keep_seconds` and among the `keep`
+    latest, then only by whoever else holds it (`jobs` is a weak mapping: a session that still shows
+    a run can find it by id, and a run nobody holds is freed with its weights).
+    """
+
+    def __init__(self, max_jobs: int | None = None, keep: int = FINISHED_KEEP, keep_seconds=FINISHED_KEEP_SECONDS):
         self.max_jobs = max_jobs or default_max_jobs()
-        self.jobs: dict[str, Job] = {}
+        self.keep, self.keep_seconds = keep, keep_seconds
+        self.jobs: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
+        self._kept: dict[str, Job] = {}
         self._by_token: dict[str, str] = {}
+        self._runs_of: dict[str | None, int] = {}  # runs submitted per owner, for their labels
         self._queue: deque[str] = deque()
         self._inputs: dict[str, tuple] = {}
         self._running = 0
         self._lock = threading.Lock()
 
-    def submit(self, arch: Architecture, recipe: TrainingRecipe, mnist, token: str | None = None, callbacks=()) -> Job:
-        """Queue a training job (starts now if a slot is free). A repeated `token` returns the first job."""
+    def submit(
+        self,
+        arch: Architecture,
+        recipe: TrainingRecipe,
+        mnist,
+        token: str | None = None,
+        callbacks=(),
+        owner: str | None = None,
+    ) -> Job:
+        """Queue a training job (starts now if a slot is free). A repeated `token` returns the first job.
+
+        `owner` is the submitter's secret key (see Job.owned_by); runs are numbered per owner from 1.
+        Raises TooCostly when the network or recipe is beyond this server's limits.
+        """
+        refusal = training_refusal(layer_table(arch), recipe)
+        if refusal:
+            raise TooCostly(refusal)
         with self._lock:
-            if token is not None and token in self._by_token:
-                return self.jobs[self._by_token[token]]
-            job = Job(uuid.uuid4().hex[:12], arch, recipe, token=token, label=_label(recipe, len(self.jobs) + 1))
-            self.jobs[job.id] = job
+            earlier = self.jobs.get(self._by_token.get(token)) if token is not None else None
+            if earlier is not None:
+                return earlier
+            who = owner_hash(owner)
+            n = self._runs_of[who] = self._runs_of.get(who, 0) + 1
+            job = Job(new_job_id(), arch, recipe, token=token, owner=who, label=_label(recipe, n))
+            self.jobs[job.id] = self._kept[job.id] = job
             if token is not None:
                 self._by_token[token] = job.id
             self._inputs[job.id] = (mnist, tuple(callbacks))
             self._queue.append(job.id)
+            self._prune()
         self._dispatch()
         return job
 
     def get(self, job_id: str | None) -> Job | None:
-        return self.jobs.get(job_id) if job_id else None
+        if not is_job_id(job_id):
+            return None
+        with self._lock:
+            self._prune()
+            return self.jobs.get(job_id)
 
     def by_token(self, token: str) -> Job | None:
         return self.get(self._by_token.get(token))
+
+    def jobs_of(self, owner: str | None) -> list[Job]:
+        """The jobs submitted with this owner key that are still on the server, oldest first."""
+        who = owner_hash(owner)
+        found = [j for j in list(self.jobs.values()) if who is not None and j.owner == who]
+        return sorted(found, key=lambda j: j.created)
+
+    def _prune(self) -> None:
+        """Let go of finished jobs beyond the newest `keep` or older than `keep_seconds` (lock held)."""
+        now = time.time()
+        finished = sorted((j for j in self._kept.values() if j.state in TERMINAL), key=lambda j: j.finished or 0)
+        for i, j in enumerate(finished):
+            if i < len(finished) - self.keep or now - (j.finished or now) > self.keep_seconds:
+                del self._kept[j.id]
+        for token, jid in list(self._by_token.items()):
+            if jid not in self.jobs:
+                del self._by_token[token]
 
     def queue_position(self, job_id: str) -> int | None:
         """1 for the next job to start; None when not queued."""
@@ -210,7 +310,7 @@ class JobRegistry:
 
     def cancel(self, job_id: str) -> None:
         """Stop at the next batch (keeping the weights learned so far); a queued job never starts."""
-        job = self.jobs.get(job_id)
+        job = self.get(job_id)
         if job is None:
             return
         with self._lock:
@@ -245,6 +345,7 @@ class JobRegistry:
         finally:
             with self._lock:
                 self._running -= 1
+                self._prune()
             self._dispatch()
 
 
@@ -264,7 +365,7 @@ def run_job(job: Job, mnist, callbacks=()) -> None:
                 full = sum(not h.get("partial") for h in job.history)
                 job.message = (
                     f"Cancelled after {full} full epoch(s) and {job.progress()['done']:,} batches in all; "
-                    "the weights learned so far are kept."
+                    "the weights learned so far are kept. It was not scored on the test images."
                 )
     except Exception as e:  # noqa: BLE001 - any failure becomes a message on the page, never a crash
         job.state = FAILED

@@ -10,11 +10,13 @@ import math
 from dataclasses import dataclass
 
 from cnn_core.architecture import Architecture
+from cnn_core.costs import size_refusal
 from cnn_core.formulas import ArchitectureTable, layer_table
+from cnn_core.job_config import max_params
 
 # Building allocates every weight: 4 bytes each. The editor allows ~210 million (0.8 GB), too much
-# for a classroom server, so the check stops well before that.
-MAX_PARAMS = 20_000_000
+# for a classroom server, so the check stops at the same limit as training (cnn_core.costs.size_refusal).
+MAX_PARAMS = max_params()
 
 
 @dataclass(frozen=True)
@@ -98,19 +100,9 @@ def compare(table: ArchitectureTable, rows: tuple[KerasRow, ...], total: int) ->
 def check_with_keras(arch: Architecture) -> KerasCheck:
     """Build `arch` in Keras and compare it with `layer_table(arch)`; never raises for a bad architecture."""
     table = layer_table(arch)
-    if table.valid and table.total_params > MAX_PARAMS:
-        return KerasCheck(
-            (),
-            0,
-            0,
-            0,
-            (),
-            error=(
-                f"this network has {table.total_params:,} parameters ({table.total_params * 4 / 2**30:.1f} GiB of "
-                f"float32 weights); the check builds networks of up to {MAX_PARAMS:,} only. Add pooling or "
-                "fewer filters/units."
-            ),
-        )
+    too_big = size_refusal(table)
+    if too_big:
+        return KerasCheck((), 0, 0, 0, (), error=too_big)
     try:
         rows, total = keras_rows(arch)
     except ValueError as e:

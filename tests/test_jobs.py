@@ -146,3 +146,117 @@ def test_trained_model_downloads_as_a_keras_file(small, tmp_path):
     path.write_bytes(model_bytes(job.model))
     x = small[1][0][:5, :, :, None].astype("float32") / 255
     np.testing.assert_allclose(load_model(path)(x, training=False), job.model(x, training=False), atol=1e-6)
+
+
+def test_job_ids_have_one_shape():
+    assert jobs.is_job_id(jobs.new_job_id())
+    for bad in (
+        None,
+        "",
+        "[click here to log in](https://evil.example/login)",
+        "![x](https://evil.example/track.png)",
+        "0123456789AB",
+        "0123456789abc",
+        "0123456789a",
+        "0123456789a\n",
+        ["0123456789ab"],
+    ):
+        assert not jobs.is_job_id(bad), bad
+    assert JobRegistry(1).get("![x](https://evil.example/track.png)") is None
+
+
+def _cancel_at(reg, holder, n):
+    return AtBatch(lambda b: b + 1 == n and reg.cancel(holder["id"]))
+
+
+def test_cancel_counts_only_the_batches_done_and_skips_validation_and_scoring(small):
+    """Cancel during batch 3 of a 9-batch epoch: it stops after the next batch and reports 4, not 9;
+    no validation pass, no test scoring."""
+    reg, holder = JobRegistry(1), {}
+    job = reg.submit(TINY, RECIPE, small, callbacks=[_cancel_at(reg, holder, 3)])
+    holder["id"] = job.id
+    reg.wait(job.id)
+    assert job.state == jobs.CANCELLED
+    p = job.progress()
+    assert (p["epoch"], p["batch"], p["done"]) == (1, 4, 4)
+    assert p["epoch_fraction"] == 4 / 9 and p["run_fraction"] == 4 / 18
+    assert "0 full epoch(s) and 4 batches in all" in job.message and "not scored" in job.message
+    assert job.history == [{"epoch": 1, "loss": job.history[0]["loss"], "accuracy": job.history[0]["accuracy"],
+                            "partial": True}]  # fmt: skip
+    assert "val_loss" not in job.history[0]  # the validation pass was skipped
+    assert job.test_accuracy is None and "scoring the 10,000 test images" not in job.phase_seconds
+    assert len(job.kernels) == 2  # before training, and what was learned until the cancel
+    assert job.has_model and job.model is not None
+
+
+def test_a_cancelled_run_is_scored_when_asked(small):
+    from cnn_core import metrics
+    from cnn_core.jobs_keras import score
+    from cnn_core.preprocess import to_model_input
+
+    reg, holder = JobRegistry(1), {}
+    job = reg.submit(TINY, RECIPE, small, callbacks=[_cancel_at(reg, holder, 2)])
+    holder["id"] = job.id
+    reg.wait(job.id)
+    assert job.state == jobs.CANCELLED and not job.scored
+    score(job, small)
+    probs = metrics.predict_in_batches(job.model, to_model_input(small[1][0]))
+    assert job.scored and job.test_accuracy == metrics.accuracy(probs, small[1][1])
+
+
+def test_runs_are_numbered_per_owner_and_owned_by_their_key(small):
+    reg = JobRegistry(1)
+    one = reg.submit(TINY, RECIPE.with_(epochs=1), small, owner="a" * 32)
+    other = reg.submit(TINY, RECIPE.with_(epochs=1), small, owner="b" * 32)
+    two = reg.submit(TINY, RECIPE.with_(epochs=1), small, owner="a" * 32)
+    assert [j.label.split(":")[0] for j in (one, other, two)] == ["Run 1", "Run 1", "Run 2"]
+    assert one.owned_by("a" * 32) and not one.owned_by("b" * 32) and not one.owned_by(None)
+    assert "a" * 32 not in repr(one.owner)  # only a hash of the key is stored
+    assert reg.jobs_of("a" * 32) == [one, two]
+    for j in (one, other, two):
+        reg.wait(j.id)
+
+
+def test_registry_lets_go_of_finished_jobs_nobody_holds(small):
+    import gc
+
+    reg = JobRegistry(1, keep=1, keep_seconds=3600)
+    held = reg.wait(reg.submit(TINY, RECIPE.with_(epochs=1), small).id)
+    for _ in range(3):
+        reg.wait(reg.submit(TINY, RECIPE.with_(epochs=1), small).id)
+    reg.get(held.id)  # any lookup prunes
+    gc.collect()
+    assert reg.get(held.id) is held  # a session still holds it: still found by id
+    assert len(reg.jobs) == 2  # the one held, and the newest finished one the registry keeps
+    reg.keep_seconds = 0
+    reg.get(held.id)
+    gc.collect()
+    assert list(reg.jobs) == [held.id]
+
+
+def test_trained_models_live_in_a_bounded_cache(small, monkeypatch):
+    from cnn_core.jobs_keras import cached_model_ids
+
+    monkeypatch.setenv(job_config.MODEL_CACHE_ENV, "2")
+    reg = JobRegistry(1)
+    runs = [reg.wait(reg.submit(TINY, RECIPE.with_(epochs=1, seed=s), small).id) for s in range(3)]
+    assert all(j.keras_model is None and j.weights for j in runs)  # no compiled training model is kept
+    x = small[1][0][:4, :, :, None].astype("float32") / 255
+    first = np.array(runs[0].model(x, training=False))
+    for j in runs[1:]:
+        j.model  # noqa: B018 - asking for it loads it into the cache
+    assert runs[0].id not in cached_model_ids() and len(cached_model_ids()) <= 2
+    np.testing.assert_allclose(runs[0].model(x, training=False), first, atol=1e-6)  # rebuilt from its weights
+
+
+def test_submit_refuses_a_network_beyond_the_limits(small):
+    import pytest
+
+    from cnn_core.keras_check import check_with_keras
+
+    huge = Architecture(conv_blocks=(ConvBlock(256, 3),), dense_layers=(DenseLayer(1024),))  # 177 million weights
+    reg = JobRegistry(1)
+    with pytest.raises(jobs.TooCostly) as e:
+        reg.submit(huge, RECIPE, small)
+    assert str(e.value) == check_with_keras(huge).error  # one limit, one sentence
+    assert not reg.jobs

@@ -68,3 +68,37 @@ def test_gallery_pick_offers_the_draw_page(page):
     button = next(b for b in page.button if b.label.startswith("Open #"))
     button.click().run()
     assert page.session_state[state.DRAW_TEST_IMAGE] == int(button.label.split("#")[1].split()[0])
+
+
+def test_a_cancelled_unscored_run_is_evaluated(mnist):
+    """A run cancelled mid-epoch is not scored by the trainer; Evaluate still scores it on its own."""
+    import keras
+
+    from cnn_core import jobs
+    from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
+    from ui import state
+    from ui.training import registry
+
+    holder = {}
+
+    class CancelAtBatch2(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if batch == 1:
+                registry().cancel(holder["id"])
+
+    (xtr, ytr), test = mnist
+    tiny = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
+    job = registry().submit(
+        tiny, TrainingRecipe(epochs=1, batch_size=32, train_size=300), ((xtr[:300], ytr[:300]), test),
+        owner="e" * 32, callbacks=[CancelAtBatch2()],
+    )  # fmt: skip
+    holder["id"] = job.id
+    registry().wait(job.id)
+    assert job.state == jobs.CANCELLED and not job.scored and job.has_model
+    at = AppTest.from_file("../app_pages/evaluate.py", default_timeout=120)
+    at.session_state[state.RUNS] = {job.id: job}
+    at.run()
+    assert not at.exception
+    assert any(f"Active model: **{job.label}**" in c.value for c in at.caption)
+    acc = float(_metric(at, "Test accuracy"))
+    assert 0 <= acc <= 1 and _metric(at, "Prediction array shape") == "(10000, 10)"

@@ -10,6 +10,8 @@ from cnn_core.architecture import Architecture, ConvBlock
 from cnn_core.formulas import batches_per_epoch
 from ui import state
 
+KEY = "5" * 32  # a session's owner key (ui.ownership)
+
 
 def _texts(at):
     return " ".join(str(e.value) for kind in ("markdown", "caption", "success", "info") for e in getattr(at, kind))
@@ -75,8 +77,9 @@ def test_bad_run_is_explained_in_plain_words(mnist, lr, callbacks, words):
     tiny = Architecture(conv_blocks=(ConvBlock(4, 3),), dense_layers=(DenseLayer(8),))
     recipe = TrainingRecipe(optimizer="sgd", learning_rate=lr, epochs=1, batch_size=32, train_size=300)
     reg = registry()
-    job = reg.wait(reg.submit(tiny, recipe, small, callbacks=callbacks).id)
+    job = reg.wait(reg.submit(tiny, recipe, small, callbacks=callbacks, owner=KEY).id)
     at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
+    at.session_state[state.OWNER_KEY] = KEY  # this session started the run
     at.session_state[state.JOB_ID] = job.id
     at.run()
     assert not at.exception
@@ -106,8 +109,9 @@ def test_queued_job_shows_its_position(mnist):
     saved, reg.max_jobs = reg.max_jobs, 1
     try:
         first = reg.submit(tiny, recipe, small, callbacks=[Hold()])
-        second = reg.submit(tiny, recipe, small)
+        second = reg.submit(tiny, recipe, small, owner=KEY)
         at = AppTest.from_file("../app_pages/train.py", default_timeout=60)
+        at.session_state[state.OWNER_KEY] = KEY
         at.session_state[state.JOB_ID] = second.id
         at.run()
         assert not at.exception

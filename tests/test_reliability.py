@@ -48,7 +48,7 @@ def test_cancel_while_queued_never_starts_and_offers_no_model(small):
 
 def test_a_run_lost_to_a_server_restart_is_explained():
     at = AppTest.from_file(APP)
-    at.query_params["job"] = "job-from-before-the-restart"
+    at.query_params["job"] = "0123456789ab"  # a run id of the right shape that this server never made
     at.switch_page("app_pages/train.py").run(timeout=60)
     assert not at.exception
     assert any("server was restarted" in w.value for w in at.warning)
@@ -57,7 +57,8 @@ def test_a_run_lost_to_a_server_restart_is_explained():
 
 
 def test_two_tabs_of_one_learner_see_the_same_run(mnist):
-    """Each browser tab is its own Streamlit session; the run's address brings the run to the other tab."""
+    """Each browser tab is its own Streamlit session; the owner's whole address (run id and key) brings the
+    run, with control over it, to the other tab."""
     from ui.training import registry
 
     first = AppTest.from_file(APP, default_timeout=60)
@@ -69,6 +70,7 @@ def test_two_tabs_of_one_learner_see_the_same_run(mnist):
     job_id = first.session_state["train_job_id"]
     second = AppTest.from_file(APP, default_timeout=60)
     second.query_params["job"] = job_id  # the second tab opened with the first tab's address
+    second.query_params["key"] = first.query_params["key"]
     second.switch_page("app_pages/train.py").run()
     assert not second.exception and not second.warning
     assert second.session_state["train_job_id"] == job_id

@@ -23,20 +23,20 @@ def shipped_model():
 
 
 def runs() -> dict:
-    """This session's runs: {run_id: cnn_core.jobs.Job}; .label, and .model (Keras, None until usable)."""
+    """This session's runs: {run_id: cnn_core.jobs.Job}; only runs it controls (ui.ownership) are put here."""
     return st.session_state.setdefault(state.RUNS, {})
 
 
 def model_choices() -> dict[str, str]:
     """{model_id: label} of every model this learner can use, the shipped one first."""
     out = {SHIPPED: "Shipped seed model (trained with the seed recipe)"}
-    out.update({rid: r.label for rid, r in runs().items() if getattr(r, "model", None) is not None})
+    out.update({rid: r.label for rid, r in runs().items() if getattr(r, "has_model", False)})
     return out
 
 
 def usable_run_ids() -> list[str]:
     """Ids of this session's runs that have a usable model (finished or cancelled), oldest first."""
-    return [rid for rid, r in runs().items() if getattr(r, "model", None) is not None]
+    return [rid for rid, r in runs().items() if getattr(r, "has_model", False)]
 
 
 def active_model_id() -> str:
@@ -44,7 +44,7 @@ def active_model_id() -> str:
     rid = st.session_state.get(state.ACTIVE_RUN)
     if rid is None and usable_run_ids():
         return usable_run_ids()[-1]
-    return rid if rid in runs() and getattr(runs()[rid], "model", None) is not None else SHIPPED
+    return rid if rid in runs() and getattr(runs()[rid], "has_model", False) else SHIPPED
 
 
 def get_model(model_id: str):

@@ -6,3 +6,4 @@ RUNS = "runs"  # this session's training runs (ui.models owns their shape)
 ACTIVE_RUN = "active_run"  # id of the run whose model Evaluate and Draw use; None = shipped model
 JOB_ID = "train_job_id"  # the training job this session started
 DRAW_TEST_IMAGE = "draw_test_image"  # a test-set index sent from Evaluate to the Draw page
+OWNER_KEY = "owner_key"  # this learner's secret key: the runs it submitted are theirs to control (ui.ownership)

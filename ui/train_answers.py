@@ -78,6 +78,15 @@ def answers(job: jobs.Job, runs: dict) -> None:
     with st.expander("Q37. How does the validation accuracy change with the epochs?"):
         st.markdown(
             "The solid red line of the per-epoch accuracy chart: the share of the held-back images the "
-            f"network gets right. This run ended at {_pct(last.get('val_accuracy'))} on validation and "
-            f"{_pct(job.test_accuracy)} on the 10,000 test images."
+            "network gets right. This run ended "
+            + (
+                f"at {_pct(last.get('val_accuracy'))} on validation and "
+                if last.get("val_accuracy") is not None
+                else "before its last validation pass (cancelled) and "
+            )
+            + (
+                f"{_pct(job.test_accuracy)} on the 10,000 test images."
+                if job.scored
+                else "was not scored on the 10,000 test images (a cancelled run is scored only when you ask)."
+            )
         )

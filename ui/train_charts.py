@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 DIVERGING = "RdBu_r"  # blue = negative weight, white = 0, red = positive
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
@@ -70,36 +70,56 @@ def epoch_curves(runs: list, names: list[str] | None = None) -> go.Figure:
     return _layout(fig, "Per epoch: training (dashed) vs validation (solid)", height=380)
 
 
-def kernel_grid(job, snapshot: int, selected: int, cols: int = 8) -> go.Figure:
-    """Every first-layer kernel at one snapshot, on one shared diverging scale with a colorbar."""
-    k = job.kernels[snapshot]
-    n = k.shape[-1]
+def kernel_grid(job, snapshot: int, selected: int) -> go.Figure:
+    """Every first-layer kernel at one snapshot as one mosaic heatmap, on one shared diverging scale.
+
+    One trace whatever the filter count (1-256): subplots need a spacing that shrinks with the rows
+    (plotly refuses a fixed one past ~17 rows) and cost ~10 ms of Python per kernel. Kernels are
+    laid out left to right, `cols` per row, with a one-pixel gap; hover names each kernel.
+    """
+    k = job.kernels[snapshot]  # (ks, ks, channels, n)
+    ks, n = k.shape[0], k.shape[-1]
+    cols = 8 if n <= 64 else 16
     rows = -(-n // cols)
-    lim = job.kernel_limit()
-    fig = make_subplots(
-        rows=rows,
-        cols=cols,
-        subplot_titles=[f"{'▶ ' if i == selected else ''}#{i + 1}" for i in range(n)],
-        horizontal_spacing=0.01,
-        vertical_spacing=0.06,
-    )
+    cell = ks + 1
+    z = np.full((rows * cell - 1, cols * cell - 1), np.nan)
+    info = np.full((*z.shape, 3), -1, dtype=int)  # kernel number, row and column inside it
     for i in range(n):
-        fig.add_heatmap(
-            z=job.kernel(snapshot, i),
-            coloraxis="coloraxis",
-            row=i // cols + 1,
-            col=i % cols + 1,
-            hovertemplate=f"kernel #{i + 1}<br>row %{{y}}, col %{{x}}<br>weight %{{z:.3f}}<extra></extra>",
+        r0, c0 = (i // cols) * cell, (i % cols) * cell
+        z[r0 : r0 + ks, c0 : c0 + ks] = k[:, :, 0, i]
+        info[r0 : r0 + ks, c0 : c0 + ks, 0] = i + 1
+        info[r0 : r0 + ks, c0 : c0 + ks, 1] = np.arange(ks)[:, None]
+        info[r0 : r0 + ks, c0 : c0 + ks, 2] = np.arange(ks)[None, :]
+    lim = job.kernel_limit()
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            customdata=info,
+            zmin=-lim,
+            zmax=lim,
+            colorscale=DIVERGING,
+            colorbar=dict(title="weight"),
+            hoverongaps=False,
+            hovertemplate="kernel #%{customdata[0]}<br>row %{customdata[1]}, col %{customdata[2]}"
+            "<br>weight %{z:.3f}<extra></extra>",
         )
-    fig.update_xaxes(visible=False)
-    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
-    fig.update_layout(
-        coloraxis=dict(colorscale=DIVERGING, cmin=-lim, cmax=lim, colorbar=dict(title="weight")),
-        height=90 * rows + 80,
-        margin=dict(l=10, r=10, t=40, b=10),
     )
-    fig.update_annotations(font_size=11)
-    return fig
+    r0, c0 = (selected // cols) * cell, (selected % cols) * cell
+    fig.add_shape(type="rect", x0=c0 - 0.5, x1=c0 + ks - 0.5, y0=r0 - 0.5, y1=r0 + ks - 0.5, line=dict(width=3))
+    if n <= 64:  # numbered tiles; beyond that the hover names them
+        for i in range(n):
+            fig.add_annotation(
+                x=(i % cols) * cell + (ks - 1) / 2,
+                y=(i // cols) * cell - 0.5,
+                text=f"{'▶ ' if i == selected else ''}#{i + 1}",
+                showarrow=False,
+                yanchor="bottom",
+                font_size=10,
+            )
+    fig.update_xaxes(visible=False, constrain="domain")
+    fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    per_row = 90 if cols == 8 else 60
+    return _layout(fig, f"Kernel #{selected + 1} outlined", height=per_row * rows + 90)
 
 
 def kernel_detail(kernel, lim: float, title: str) -> go.Figure:

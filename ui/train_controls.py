@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.architecture import LOSSES, OPTIMIZERS, PRESETS, SEED_RECIPE, Architecture, TrainingRecipe
-from cnn_core.formulas import batches_per_epoch, layer_table
+from cnn_core.costs import training_estimate, training_refusal
+from cnn_core.formulas import ArchitectureTable, batches_per_epoch, layer_table
 from ui import state
 
 FROM_ARCH_PAGE = "edited on the Architecture page"
@@ -116,3 +117,17 @@ def recipe_controls() -> TrainingRecipe:
         train_size=int(size),
         seed=int(seed),
     )
+
+
+def cost_note(table: ArchitectureTable, recipe: TrainingRecipe) -> bool:
+    """The estimated memory and time of one epoch, or why this server refuses the run; True when refused."""
+    refusal = training_refusal(table, recipe)
+    if refusal:
+        st.error(refusal, icon=":material/block:")
+        return True
+    est = training_estimate(table, recipe)
+    st.caption(
+        f"Estimated cost on this server: about {est.memory_bytes / 2**20:,.0f} MB of memory and "
+        f"{est.epoch_seconds:,.0f} s per epoch ({est.macs_per_example:,} multiply-adds per image)."
+    )
+    return False

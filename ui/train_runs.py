@@ -72,7 +72,7 @@ def runs_section() -> None:
     )
     if active != current:  # only an explicit choice pins the active model; else the latest run is used
         st.session_state[state.ACTIVE_RUN] = active
-    usable = [j for j in runs.values() if j.model is not None]
+    usable = [j for j in runs.values() if j.has_model]
     for col, job in zip(st.columns(max(1, min(4, len(usable)))), usable, strict=False):
         with col:
             download_button(job)

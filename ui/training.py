@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import jobs
-from ui import models, state
+from ui import models, ownership, state
 from ui import train_charts as charts
 
 POLL_SECONDS = 1.5  # progress bars and counters
@@ -26,42 +26,98 @@ def registry() -> jobs.JobRegistry:
     return jobs.JobRegistry()
 
 
+NOT_A_RUN = (
+    "This address does not name a training run this app made, so it was ignored. "
+    "Choose the settings below and start a run of your own."
+)
+GONE = (
+    "The training run in this address is no longer on the server: the server was restarted since it "
+    "started, or it finished long ago and nobody kept it open. Start a new run below."
+)
+
+
 def current_job() -> jobs.Job | None:
-    """This session's latest job; after a reload, found again through the `?job=` address."""
-    jid = st.session_state.get(state.JOB_ID) or st.query_params.get("job")
+    """The run this page shows: the one in the address (`?job=`), else this session's latest.
+
+    Only a run this session controls (ui.ownership.can_control) joins this session's runs; someone
+    else's run is shown read-only. Address text is checked with jobs.is_job_id and never shown.
+    """
+    raw = st.query_params.get("job")
+    jid = raw if raw is not None else st.session_state.get(state.JOB_ID)
+    if not jobs.is_job_id(jid):
+        if raw is not None:
+            st.warning(NOT_A_RUN, icon=":material/link_off:")
+            _forget_address()
+        return None
     job = registry().get(jid)
-    if jid is not None and job is None:
-        st.warning(
-            f"The training run in this address ({jid}) is no longer on the server: the server was restarted "
-            "since it started, and runs live only in the server's memory. Start a new run below.",
-            icon=":material/restart_alt:",
-        )
+    if job is None:
+        st.warning(GONE, icon=":material/restart_alt:")
         st.session_state.pop(state.JOB_ID, None)
-        st.query_params.pop("job", None)
-    if job is not None and job.id not in models.runs():
-        models.runs()[job.id] = job  # reload: the run comes back into this session
-        st.session_state[state.JOB_ID] = job.id
-    if job is not None and st.query_params.get("job") != job.id:
-        st.query_params["job"] = job.id  # page switches clear the address; a reload needs it
+        _forget_address()
+        return None
+    if ownership.can_control(job):
+        adopt(job)
+    st.query_params["job"] = job.id  # page switches clear the address; a reload needs it
     return job
 
 
+def _forget_address() -> None:
+    st.query_params.pop("job", None)
+    st.query_params.pop(ownership.KEY_PARAM, None)
+
+
+def adopt(job: jobs.Job) -> None:
+    """Make `job` this session's current run, with every other run of this owner still on the server
+    (after a reload they come back too). Only for runs this session controls."""
+    if not ownership.can_control(job):
+        return
+    for j in registry().jobs_of(ownership.owner_key()):
+        models.runs().setdefault(j.id, j)
+    st.session_state[state.JOB_ID] = job.id
+    ownership.keep_in_address()
+
+
+def own_job() -> jobs.Job | None:
+    """This session's latest run, whatever the page shows."""
+    return models.runs().get(st.session_state.get(state.JOB_ID))
+
+
+def busy() -> bool:
+    """True while this session's latest run is queued or running (one run at a time per learner)."""
+    job = own_job()
+    return job is not None and job.state not in jobs.TERMINAL
+
+
 def start(arch, recipe, mnist) -> jobs.Job:
-    """Submit a job for this session (idempotent per click token) and remember it."""
-    job = current_job()
+    """Submit a job for this session (idempotent per click token) and remember it.
+
+    Raises jobs.TooCostly when the server's limits refuse the network or recipe.
+    """
+    job = own_job()
     token = st.session_state.get(TOKEN)
     if token is None or (job is not None and job.token == token and job.state in jobs.TERMINAL):
         token = st.session_state[TOKEN] = uuid.uuid4().hex
-    job = registry().submit(arch, recipe, mnist, token=token)
+    job = registry().submit(arch, recipe, mnist, token=token, owner=ownership.owner_key())
     models.runs()[job.id] = job
     st.session_state[state.JOB_ID] = job.id
     st.session_state[state.ACTIVE_RUN] = None  # the new run becomes the active model once it finishes
     st.query_params["job"] = job.id
+    ownership.keep_in_address()
     return job
 
 
-def cancel(job_id: str) -> None:
-    registry().cancel(job_id)
+def cancel(job: jobs.Job) -> None:
+    """Stop `job` at its next batch, if this session controls it."""
+    if ownership.can_control(job):
+        registry().cancel(job.id)
+
+
+def score(job: jobs.Job, mnist) -> None:
+    """Score a stopped run on the 10,000 test images, if this session controls it."""
+    if ownership.can_control(job) and job.has_model and not job.scored:
+        from cnn_core.jobs_keras import score as score_job
+
+        score_job(job, mnist)
 
 
 def _fmt_s(s: float | None) -> str:
@@ -160,6 +216,10 @@ def show_outcome(job: jobs.Job) -> None:
         st.caption("Time spent: " + ", ".join(f"{k} {v:.1f} s" for k, v in job.phase_seconds.items()))
     elif job.state == jobs.CANCELLED:
         st.warning(job.message)
+        if job.scored:
+            st.info(f"Scored when you asked: test accuracy {job.test_accuracy:.4f} on the 10,000 test images.")
+        elif job.has_model and ownership.can_control(job):
+            score_button(job)
     elif job.state == jobs.NAN:
         st.error(job.message, icon=":material/warning:")
     elif job.state == jobs.FAILED:
@@ -168,11 +228,32 @@ def show_outcome(job: jobs.Job) -> None:
         show_progress(job)
 
 
-@st.cache_data(show_spinner=False, max_entries=20)
+@st.cache_data(show_spinner=False, max_entries=3, ttl=600)  # .keras files can be large: few, briefly
 def _keras_bytes(job_id: str) -> bytes:
     from cnn_core.jobs_keras import model_bytes
 
     return model_bytes(registry().get(job_id).model)
+
+
+def score_button(job: jobs.Job) -> None:
+    """A cancelled run is scored only when its learner asks."""
+    if st.button("Score it on the 10,000 test images", icon=":material/fact_check:", key=f"score-{job.id}"):
+        from ui.resources import mnist_with_progress_bar
+
+        mnist = mnist_with_progress_bar()
+        if mnist is not None:
+            with st.spinner("Scoring the 10,000 test images..."):
+                score(job, mnist)
+            st.rerun()
+
+
+def read_only_note(job: jobs.Job) -> None:
+    """Said above a run this session did not start (ui.ownership)."""
+    st.info(
+        "You are looking at someone else's training run. You can follow its progress here, but only the "
+        "learner who started it can cancel it or use its model. Start a run of your own below.",
+        icon=":material/visibility:",
+    )
 
 
 def download_button(job: jobs.Job) -> None:
