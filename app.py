@@ -9,6 +9,7 @@ import streamlit as st
 
 from cnn_core.job_config import set_thread_env
 from ui.errors import friendly_errors
+from ui.keep import count_run
 from ui.runtime import keep_keras_state
 
 # Before any page starts TensorFlow: cap its thread pools (one training job must leave the web
@@ -34,6 +35,7 @@ PAGES = {
     "Play": [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:")],
 }
 
+count_run()  # lets a page tell which of its widgets the previous run drew (ui/keep.py)
 page = st.navigation(PAGES)
 with st.sidebar:
     st.caption("Every number in this app is computed live from the real MNIST data and the real Keras model.")

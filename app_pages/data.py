@@ -6,6 +6,7 @@ import streamlit as st
 from cnn_core.data import class_counts
 from cnn_core.preprocess import add_channel, normalise, one_hot
 from ui import figures, resources
+from ui.keep import keep, last
 
 st.title("The data: 70,000 handwritten digits")
 mnist = resources.mnist_with_progress_bar()
@@ -43,7 +44,10 @@ st.caption(f"The first 30 {split} images with their labels.")
 
 st.subheader("One image, as the computer sees it")
 default = 7321 if len(x) > 7321 else 0
-i = st.number_input(f"Image index in the {split} set", 0, len(x) - 1, default, key="data_index")
+start = min(last(f"data_index_{split}", default), len(x) - 1)
+i = keep(
+    f"data_index_{split}", st.number_input(f"Image index in the {split} set", 0, len(x) - 1, start, key="data_index")
+)
 img, label = x[i], int(y[i])
 left, right = st.columns([1, 3])
 left.image(img, caption=f"{split} #{i}: label {label}", width=200)

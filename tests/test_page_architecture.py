@@ -131,3 +131,24 @@ def test_answers_carry_the_article_numbers_as_plain_text():
     for n in ("26", "320", "18,496", "36,928", "2,080", "330", "576", "13"):
         assert n in text, n
     assert [t.split(".")[0] for t in answers] == ["Q18", "Q19", "Q20", "Q21", "Q23", "Q28", "Q29", "Q31"]
+
+
+def test_hidden_blocks_unbuildable_networks_and_the_preset_survive():
+    at = _open()
+    at.selectbox(key="arch_preset").set_value("wide").run()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    at.number_input(key="arch_c4_filters").set_value(100).run()
+    at.number_input(key="arch_n_conv").set_value(3).run()  # block 4 hidden: Streamlit drops its widgets
+    at.run()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    assert at.number_input(key="arch_c4_filters").value == 100
+    at.number_input(key="arch_c4_kernel_size").set_value(7).run()
+    at.selectbox(key="arch_c4_padding").set_value("valid").run()  # cannot be built
+    assert len(at.error) == 1
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/architecture.py").run()
+    assert (
+        at.number_input(key="arch_c4_kernel_size").value == 7 and at.selectbox(key="arch_c4_padding").value == "valid"
+    )
+    assert at.selectbox(key="arch_preset").value == "wide"
+    assert len(at.error) == 1 and not at.exception

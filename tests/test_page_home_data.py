@@ -62,3 +62,13 @@ print("tensorflow" in sys.modules, "keras" in sys.modules)
 """
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.stdout.strip().splitlines()[-1] == "False False", r.stderr[-2000:]
+
+
+def test_data_page_index_survives_a_visit_to_another_page(mnist):
+    at = AppTest.from_file(APP)
+    at.switch_page("app_pages/data.py").run(timeout=60)
+    at.number_input(key="data_index").set_value(42).run(timeout=60)
+    at.switch_page("app_pages/kernels.py").run(timeout=60)
+    at.switch_page("app_pages/data.py").run(timeout=60)
+    assert at.number_input(key="data_index").value == 42
+    assert "train #42" in at.get("plotly_chart")[2].proto.spec

@@ -262,3 +262,22 @@ def test_a_file_name_is_shown_as_text_never_as_markdown(at):
     at.get("file_uploader")[0].upload(name, b"", "image/png").run()
     (err,) = [e.value for e in at.error]
     assert "\\[click\\]\\(http\\:" in err and "\\*\\*big" in err and "\\$x\\$" in err
+
+
+def test_settings_survive_switching_the_view_and_the_page(at):
+    at.selectbox(key="k_kernel").set_value("Sobel x").run()
+    at.selectbox(key="k_padding").set_value("zero").run()
+    at.number_input(key="k_stride").set_value(2).run()
+    at.toggle(key="k_flip").set_value(True).run()
+    at.radio(key="k_view").set_value("Pooling").run()
+    at.radio(key="k_pool_size").set_value(3).run()
+    at.radio(key="k_view").set_value("Input, kernel and output").run()
+    assert at.selectbox(key="k_kernel").value == "Sobel x" and at.number_input(key="k_stride").value == 2
+    assert "floor((28 - 3 + 2*1) / 2) + 1 = 14" in _formula(at)
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/kernels.py").run()
+    assert at.selectbox(key="k_kernel").value == "Sobel x" and at.selectbox(key="k_padding").value == "zero"
+    assert at.number_input(key="k_stride").value == 2 and at.toggle(key="k_flip").value
+    at.radio(key="k_view").set_value("Pooling").run()
+    assert at.radio(key="k_pool_size").value == 3
+    assert not at.exception

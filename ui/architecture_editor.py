@@ -21,10 +21,12 @@ from cnn_core.architecture import (
     DenseLayer,
 )
 from ui import state
+from ui.keep import run_number
 
 MAX_CONV, MAX_DENSE = 4, 3
 PRESET_KEY = "arch_preset"
 N_CONV_KEY, N_DENSE_KEY = "arch_n_conv", "arch_n_dense"
+KEPT_KEY = "arch_kept"  # {widget key: last value}: not a widget key, so it outlives hidden widgets
 CONV_FIELDS = ("filters", "kernel_size", "stride", "padding", "activation", "pool", "pool_size")
 # A block or layer added beyond the stored network starts from these (they fit after the seed's blocks).
 NEW_BLOCK = ConvBlock(64, 3, padding="same", pool="none")
@@ -65,16 +67,41 @@ def _values(arch: Architecture) -> dict:
 def load_preset(name: str | None = None) -> None:
     """Write preset `name` (default: the one chosen in the selector) into the widgets."""
     name = name or st.session_state.get(PRESET_KEY, "seed")
-    st.session_state.update(_values(PRESETS[name]))
+    values = _values(PRESETS[name])
+    st.session_state.update(values)
+    if KEPT_KEY in st.session_state:  # hidden blocks must come back as the preset's, not as before
+        st.session_state[KEPT_KEY]["values"].update(values)
 
 
 def _init_missing(stored: Architecture) -> None:
-    # Streamlit forgets the keys of widgets it did not draw (another page, a hidden block):
-    # refill only those, from the stored network, so nothing the learner set is lost.
-    for k, v in _values(stored).items():
-        if k not in st.session_state:
-            st.session_state[k] = v
-    st.session_state.setdefault(PRESET_KEY, "seed")
+    """Give every editor key a value before the widgets are drawn, losing nothing the learner set.
+
+    Streamlit drops the state of widgets a run did not draw (all of them after a visit to another
+    page; a block hidden by lowering "Conv blocks"), and a dropped key can even read back an old
+    value. So every key not drawn in the previous run is written again from the values kept at
+    the end of the editor's last run (a plain key, which Streamlit never deletes).
+    """
+    ss = st.session_state
+    kept = ss.get(KEPT_KEY)
+    if kept is None:  # first visit: start from the stored network
+        for k, v in (_values(stored) | {PRESET_KEY: "seed"}).items():
+            if k not in ss:
+                ss[k] = v
+        return
+    alive = kept["drawn"] if kept["run"] == run_number() - 1 else set()
+    for k, v in kept["values"].items():
+        if k not in alive:
+            ss[k] = v
+
+
+def _keep_all(n_conv: int, n_dense: int) -> None:
+    """Remember every editor value, and which widgets this run drew."""
+    ss = st.session_state
+    drawn = {PRESET_KEY, N_CONV_KEY, N_DENSE_KEY}
+    drawn |= {conv_key(i, f) for i in range(1, n_conv + 1) for f in CONV_FIELDS}
+    drawn |= {dense_key(j, f) for j in range(1, n_dense + 1) for f in ("units", "activation")}
+    values = {k: ss[k] for k in (*_values(SEED), PRESET_KEY) if k in ss}
+    ss[KEPT_KEY] = {"values": values, "drawn": drawn, "run": run_number()}
 
 
 def _conv_block(i: int) -> ConvBlock:
@@ -157,4 +184,5 @@ def architecture_editor() -> Architecture:
         with st.container(border=True):
             st.markdown("**Output**")
             st.caption(f"Dense, {SEED.num_classes} units, softmax: one probability per digit. Always there.")
+    _keep_all(int(n_conv), int(n_dense))
     return Architecture(conv_blocks=tuple(blocks), dense_layers=tuple(dense))

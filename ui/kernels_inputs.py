@@ -19,6 +19,7 @@ from cnn_core.filtering import as_grey_255
 from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale
 from ui import resources, state
 from ui.errors import plain
+from ui.keep import keep, last, last_index
 
 ASTRONAUT = Path(__file__).resolve().parent.parent / "cnn_core" / "assets" / "astronaut.png"
 MAX_SIDE = 512
@@ -64,10 +65,19 @@ def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
 def _digit() -> Picture:
     test = _mnist_test()
     if test is not None:
-        i = st.number_input("MNIST test image number (0-9999)", 0, 9999, 0, key="k_digit")
+        i = keep(
+            "k_digit", st.number_input("MNIST test image number (0-9999)", 0, 9999, last("k_digit", 0), key="k_digit")
+        )
         return Picture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
     s = resources.samples()
-    i = st.selectbox("MNIST test image number (shipped samples)", s.indices.tolist(), key="k_digit_sample")
+    options = s.indices.tolist()
+    i = st.selectbox(
+        "MNIST test image number (shipped samples)",
+        options,
+        last_index("k_digit_sample", options),
+        key="k_digit_sample",
+    )
+    keep("k_digit_sample", i)
     img, label = s.by_test_index(i)
     return Picture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
 
@@ -102,7 +112,9 @@ def pick_picture() -> Picture | None:
     drawn = st.session_state.get(state.DRAWN_DIGIT)
     if drawn is not None:
         sources.append(SRC_DRAWN)
-    src = st.radio("Picture", sources, horizontal=True, key="k_source")
+    src = keep(
+        "k_source", st.radio("Picture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
+    )
     if src == SRC_PHOTO:
         return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
     if src == SRC_DRAWN and drawn is not None:
@@ -125,22 +137,30 @@ def pick_picture() -> Picture | None:
 
 
 def _custom_kernel() -> K.Kernel | None:
-    size = st.radio("Custom kernel size", (2, 3, 4, 5), index=1, horizontal=True, key="k_custom_size")
+    sizes = (2, 3, 4, 5)
+    size = st.radio(
+        "Custom kernel size", sizes, last_index("k_custom_size", sizes, 1), horizontal=True, key="k_custom_size"
+    )
+    keep("k_custom_size", size)
     start = np.zeros((size, size))
     start[(size - 1) // 2, (size - 1) // 2] = 1.0
     cols = [str(c + 1) for c in range(size)]
+    key = f"k_custom_{size}"
     df = st.data_editor(
-        pd.DataFrame(start, columns=cols),
-        key=f"k_custom_{size}",
+        editor_start(key, pd.DataFrame(start, columns=cols)),
+        key=key,
         num_rows="fixed",
         hide_index=True,
         column_config={c: st.column_config.NumberColumn(c, format="%.3g") for c in cols},
     )
+    keep(key, df)
     normalise = st.toggle(
         "Normalise to sum 1",
+        last("k_normalise", False),
         key="k_normalise",
         help="Divide every weight by their sum, so the picture keeps its brightness.",
     )
+    keep("k_normalise", normalise)
     try:
         w = K.parse_kernel(df)
     except K.BadKernel as e:
@@ -156,30 +176,55 @@ def _custom_kernel() -> K.Kernel | None:
 
 def pick_kernel() -> K.Kernel | None:
     """A kernel from the library (with Gaussian size and sigma) or typed by the learner; None if invalid."""
-    name = st.selectbox("Kernel", (*K.NAMES, CUSTOM), key="k_kernel")
+    names = (*K.NAMES, CUSTOM)
+    name = keep("k_kernel", st.selectbox("Kernel", names, last_index("k_kernel", names), key="k_kernel"))
     if name == CUSTOM:
         return _custom_kernel()
     size, sigma = 5, 1.0
     if name == "Gaussian blur":
-        size = st.select_slider("Gaussian size", K.GAUSSIAN_SIZES, value=5, key="k_gauss_size")
-        sigma = st.slider("Gaussian sigma (spread, in pixels)", 0.3, 5.0, 1.0, 0.1, key="k_gauss_sigma")
+        size = st.select_slider("Gaussian size", K.GAUSSIAN_SIZES, value=last("k_gauss_size", 5), key="k_gauss_size")
+        sigma = st.slider(
+            "Gaussian sigma (spread, in pixels)", 0.3, 5.0, last("k_gauss_sigma", 1.0), 0.1, key="k_gauss_sigma"
+        )
+        keep("k_gauss_size", size), keep("k_gauss_sigma", sigma)
     return K.library(size, sigma)[name]
 
 
 def pick_settings() -> Settings:
-    padding = st.selectbox("Border (padding)", PADDINGS, format_func=PADDING_LABELS.get, key="k_padding")
-    stride = st.number_input("Stride (1-4)", 1, 4, 1, key="k_stride")
-    convolve = st.toggle("Flip the kernel (true convolution)", key="k_flip")
-    raw = st.toggle("Raw output values", value=True, key="k_raw", help="Off: the output rescaled to a 0-255 picture.")
+    padding = st.selectbox(
+        "Border (padding)", PADDINGS, last_index("k_padding", PADDINGS), format_func=PADDING_LABELS.get, key="k_padding"
+    )
+    stride = st.number_input("Stride (1-4)", 1, 4, last("k_stride", 1), key="k_stride")
+    convolve = st.toggle("Flip the kernel (true convolution)", last("k_flip", False), key="k_flip")
+    raw = st.toggle(
+        "Raw output values", last("k_raw", True), key="k_raw", help="Off: the output rescaled to a 0-255 picture."
+    )
+    for k, v in (("k_padding", padding), ("k_stride", stride), ("k_flip", convolve), ("k_raw", raw)):
+        keep(k, v)
     return Settings(padding, int(stride), convolve, raw)
 
 
 def pick_view() -> str:
     """Which part of the page to show (one at a time keeps each change quick to redraw)."""
-    return st.radio(
+    views = (VIEW_FILTER, VIEW_STEPS, VIEW_POOLING)
+    view = st.radio(
         "Show",
-        (VIEW_FILTER, VIEW_STEPS, VIEW_POOLING),
+        views,
+        last_index("k_view", views),
         horizontal=True,
         key="k_view",
         help="The kernel and border settings apply to the first two views; pooling has its own.",
     )
+    return keep("k_view", view)
+
+
+def editor_start(key: str, default: pd.DataFrame) -> pd.DataFrame:
+    """The table a data editor starts from: its last contents if Streamlit dropped it, else `default`.
+
+    Stored under a plain key and changed only when the editor is (re)created, so the editor's
+    identity (which includes its data) stays the same while the learner types.
+    """
+    base = f"kept-base:{key}"
+    if key not in st.session_state or base not in st.session_state:
+        st.session_state[base] = last(key, default)
+    return st.session_state[base]

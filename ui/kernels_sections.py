@@ -11,9 +11,10 @@ import streamlit as st
 from cnn_core import filtering, pooling
 from cnn_core.kernels import Kernel
 from ui import kernels_text as T
-from ui.kernels_figures import OUTPUT, WINDOW, grid, grid_row
 from ui.errors import plain
-from ui.kernels_inputs import Picture, Settings
+from ui.keep import keep, last, last_index
+from ui.kernels_figures import OUTPUT, WINDOW, grid, grid_row
+from ui.kernels_inputs import Picture, Settings, editor_start
 
 SMALL = 64  # outputs up to this size get their current pixel outlined
 
@@ -83,7 +84,7 @@ def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Setti
         show_kernel(kernel)
     if f.signed:
         st.markdown(T.NEGATIVE)
-    if st.toggle("Show the difference image (output minus input)", key="k_diff"):
+    if keep("k_diff", st.toggle("Show the difference image (output minus input)", last("k_diff", False), key="k_diff")):
         _chart(
             grid(
                 f.difference,
@@ -111,11 +112,11 @@ def _position(label: str, key: str, n: int) -> int:
     if st.session_state.get(f"{key}_n") != n:  # a new output size: start again from its centre
         st.session_state[f"{key}_n"] = n
         st.session_state[key] = n // 2
-    st.session_state[key] = min(int(st.session_state.get(key, n // 2)), n - 1)
+    st.session_state[key] = min(int(st.session_state.get(key, last(key, n // 2))), n - 1)
     if n <= 1:
         st.caption(f"{label}: 0 (the output has only one).")
         return 0
-    return st.slider(label, 0, n - 1, key=key)
+    return keep(key, st.slider(label, 0, n - 1, key=key))
 
 
 def _step_body(f: filtering.Filtered, kernel: Kernel, playing: bool) -> None:
@@ -198,15 +199,20 @@ def show_pooling(pic: Picture) -> None:
     c1, c2 = st.columns([3, 2])
     with c1:
         df = st.data_editor(
-            pd.DataFrame(pooling.EXAMPLE, columns=[str(i + 1) for i in range(6)]),
+            editor_start("k_pool_matrix", pd.DataFrame(pooling.EXAMPLE, columns=[str(i + 1) for i in range(6)])),
             key="k_pool_matrix",
             num_rows="fixed",
             hide_index=True,
             column_config={str(i + 1): st.column_config.NumberColumn(str(i + 1), format="%g") for i in range(6)},
         )
     with c2:
-        size = st.radio("Pool size F", (2, 3), horizontal=True, key="k_pool_size")
-        stride = st.radio("Pool stride S", (1, 2, 3), index=1, horizontal=True, key="k_pool_stride")
+        keep("k_pool_matrix", df)
+        size = st.radio("Pool size F", (2, 3), last_index("k_pool_size", (2, 3)), horizontal=True, key="k_pool_size")
+        strides = (1, 2, 3)
+        stride = st.radio(
+            "Pool stride S", strides, last_index("k_pool_stride", strides, 1), horizontal=True, key="k_pool_stride"
+        )
+        keep("k_pool_size", size), keep("k_pool_stride", stride)
     try:
         m = pooling.parse_matrix(df)
         max_ws = pooling.windows(m, size, stride, "max")
@@ -219,7 +225,10 @@ def show_pooling(pic: Picture) -> None:
         f"Pooled size: floor((W - F) / S) + 1 = {pooling.size_formula(m.shape[0], size, stride)}, "
         f"so {m.shape[0]}x{m.shape[1]} becomes **{mx.shape[0]}x{mx.shape[1]}**."
     )
-    i = st.slider("Window to highlight", 1, len(max_ws), 1, key="k_pool_window") if len(max_ws) > 1 else 1
+    i = 1
+    if len(max_ws) > 1:
+        start = min(last("k_pool_window", 1), len(max_ws))
+        i = keep("k_pool_window", st.slider("Window to highlight", 1, len(max_ws), start, key="k_pool_window"))
     wmax, wavg = max_ws[i - 1], avg_ws[i - 1]
     a, b, c = st.columns(3)
     with a:
