@@ -118,8 +118,10 @@ def kernel_grid(job, snapshot: int, selected: int) -> go.Figure:
             )
     fig.update_xaxes(visible=False, constrain="domain")
     fig.update_yaxes(visible=False, autorange="reversed", scaleanchor="x")
+    fig.update_layout(plot_bgcolor="white")
     per_row = 90 if cols == 8 else 60
-    return _layout(fig, f"Kernel #{selected + 1} outlined", height=per_row * rows + 90)
+    title = f"Kernel #{selected + 1} outlined" + ("" if n <= 64 else f"; {cols} per row, hover one for its number")
+    return _layout(fig, title, height=per_row * rows + 90)
 
 
 def kernel_detail(kernel, lim: float, title: str) -> go.Figure:
