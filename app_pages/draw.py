@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from cnn_core.digits import BadDrawing, EmptyDrawing
-from cnn_core.features import layer_rows, read_picture, reader_for, warm_up
+from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit
+from cnn_core.features import layer_rows, reader_for, warm_up
 from ui import draw_input, draw_layers, draw_result, models, state
+from ui.keep import keep, last
 
 st.title("Draw a digit")
 st.write(
@@ -23,6 +24,7 @@ else:
 model = models.get_model(model_id)
 warm_up(model)  # compiles while the learner draws
 rows = layer_rows(model)
+PROMPT = "Draw a digit in the black square: the prediction appears when you lift the pen."
 
 
 @st.fragment
@@ -35,12 +37,18 @@ def play():
         st.subheader("From your drawing to the network's input")
         switches = draw_result.step_switches() if not pic.is_mnist else None
     if pic.pixels is None:
-        right.info(pic.note or "Draw a digit in the black square: the prediction appears when you lift the pen.")
+        right.info(pic.note or PROMPT)
         return
     try:
-        pre, reading = read_picture(model, pic.pixels, switches, is_mnist=pic.is_mnist)
-    except EmptyDrawing:
-        right.info("Draw a digit in the black square: the prediction appears when you lift the pen.")
+        pre, reading = draw_result.read(model, pic, switches)
+    except EmptyDrawing as e:  # on the canvas that simply means nothing is drawn yet
+        if pic.source == "canvas":
+            right.info(PROMPT)
+        else:
+            right.warning(f"{e} So there is nothing to read yet.", icon=":material/image_search:")
+        return
+    except NotADigit as e:
+        right.warning(str(e), icon=":material/block:")
         return
     except BadDrawing as e:
         right.error(f"This picture cannot be read: {e}")
@@ -54,7 +62,12 @@ def play():
     st.subheader("Why this answer: saliency")
     draw_result.saliency(pre.image, reading)
     st.subheader("Every layer, in order")
-    shared = st.toggle("One colour scale per layer (off: each map scaled to its own maximum)", value=False)
+    shared = st.toggle(
+        "One colour scale per layer (off: each map scaled to its own maximum)",
+        last("draw_shared", False),
+        key="draw_shared",
+    )
+    keep("draw_shared", shared)
     draw_layers.layers(reading, rows, shared)
     st.subheader("Look closer: one feature map and its kernel")
     draw_layers.focus(reader_for(model), reading)

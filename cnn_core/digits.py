@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
+from scipy import ndimage
 
 SIZE = 28  # side of the network's input
 BOX = 20  # MNIST digits fit in a 20x20 box inside the 28x28 frame
@@ -20,6 +21,8 @@ CENTRE = 14.0  # where MNIST's centres of mass sit (row and column, 0-based): me
 MAX_SIDE = 560  # larger pictures are shrunk first (area average), so a 5000x5000 photo stays fast
 MIN_CONTRAST = 0.12  # ink must stand out from the background by 12% of full scale
 INK_THRESHOLD = 0.15  # a pixel is ink if it is at least 15% as bright as the brightest ink
+MAX_COVER = 0.6  # ink (half the brightest or more) on more of the picture than this is not a digit
+NOISE_SPECKS = 40  # more separate blobs of ink than this, none holding half of it, is noise
 
 # Steps after the first (grey scale), in order; each can be switched off.
 STEPS = ("crop", "scale", "place", "centre", "normalise")
@@ -48,6 +51,10 @@ class BadDrawing(ValueError):
     """The array is not a picture this module can read; the message says why in plain words."""
 
 
+class NotADigit(ValueError):
+    """There is ink, but it does not look like one digit (covers most of the picture, or is noise)."""
+
+
 @dataclass
 class Stage:
     """One step of the preprocessing: its name, the picture after it, and whether it was applied."""
@@ -69,7 +76,7 @@ class Preprocessed:
     shrunk: bool = False  # the picture was larger than MAX_SIDE and was shrunk first
 
 
-def to_grey(image: np.ndarray) -> tuple[np.ndarray, bool, bool]:
+def to_grey(image: np.ndarray, may_invert: bool = True) -> tuple[np.ndarray, bool, bool]:
     """Any supported picture -> (H, W) float32 in [0, 1], light ink on black.
 
     Parameters
@@ -80,7 +87,9 @@ def to_grey(image: np.ndarray) -> tuple[np.ndarray, bool, bool]:
     Returns
     -------
     (grey (H', W') float32, inverted, shrunk): the background level is subtracted
-    so it is 0; dark-on-light pictures are inverted (`inverted` True); pictures
+    so it is 0; dark-on-light pictures are inverted (`inverted` True). With
+    `may_invert` False (the canvas: always white ink on black) nothing is inverted
+    and the background is black whatever touches the edges. Pictures
     with a side over MAX_SIDE are shrunk by area averaging (`shrunk` True).
 
     Raises
@@ -113,8 +122,9 @@ def to_grey(image: np.ndarray) -> tuple[np.ndarray, bool, bool]:
         a = lum.astype(np.float32)
     if max(a.shape) > MAX_SIDE:
         a = _resize(a, *_fit(a.shape))
-    background = float(np.median(_border(a)))
-    inverted = background > 0.5
+    # A canvas (may_invert False) is white ink on pure black: strokes along its edges are ink, not background.
+    background = float(np.median(_border(a))) if may_invert else 0.0
+    inverted = may_invert and background > 0.5
     if inverted:
         a = 1.0 - a
         background = 1.0 - background
@@ -161,6 +171,37 @@ def ink_bbox(a: np.ndarray) -> tuple[int, int, int, int]:
     return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
 
 
+def check_ink(grey: np.ndarray) -> None:
+    """Raise, with the reason in plain words, unless `grey` (from `to_grey`) looks like one digit.
+
+    Raises
+    ------
+    EmptyDrawing : a flat picture, or ink too faint to stand out (below MIN_CONTRAST).
+    NotADigit : ink on most of the picture (more than MAX_COVER), or scattered specks (noise).
+    """
+    peak = float(grey.max()) if grey.size else 0.0
+    if peak < 1 / 255:
+        raise EmptyDrawing("No ink found: nothing in the picture stands out from its background (it is blank).")
+    if peak < MIN_CONTRAST:
+        raise EmptyDrawing(
+            f"Too little contrast: the strongest mark differs from the background by only {peak:.0%} of full "
+            "brightness, so no strokes stand out. Try darker ink, brighter light or a closer photo."
+        )
+    ink = grey >= 0.5 * peak
+    cover = float(ink.mean())
+    if cover > MAX_COVER:
+        raise NotADigit(
+            f"This is not a digit: ink covers {cover:.0%} of the picture. A digit is a few strokes with "
+            "plenty of empty background around them."
+        )
+    blobs, n = ndimage.label(ink)
+    if n > NOISE_SPECKS and np.bincount(blobs.ravel())[1:].max() < 0.5 * ink.sum():
+        raise NotADigit(
+            f"This looks like noise rather than a digit: the ink is scattered in {n:,} separate specks, "
+            "with no stroke standing out."
+        )
+
+
 def centre_of_mass(a: np.ndarray) -> tuple[float, float]:
     """(row, col) of the intensity-weighted centre of a 2-D array with some ink."""
     total = float(a.sum())
@@ -196,13 +237,15 @@ def _centre_shift(a: np.ndarray) -> tuple[int, int]:
     return dr, dc
 
 
-def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None) -> Preprocessed:
+def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_invert: bool = True) -> Preprocessed:
     """Run every step on a drawing or photo and keep each intermediate picture for display.
 
     Parameters
     ----------
     image : (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 (or see `to_grey`).
     steps : {step name: on?} for the names in STEPS; missing names are on.
+    may_invert : False for the canvas (always white on black): never inverted, so
+        strokes that reach the border cannot turn the drawing into its negative.
 
     Returns
     -------
@@ -211,11 +254,11 @@ def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None) -> Prepr
 
     Raises
     ------
-    EmptyDrawing : no ink. BadDrawing : an array that is not a picture.
+    EmptyDrawing : no ink. NotADigit : ink that is not one digit. BadDrawing : not a picture.
     """
     on = {s: True for s in STEPS} | dict(steps or {})
-    grey, inverted, shrunk = to_grey(image)
-    ink_bbox(grey)  # raises EmptyDrawing before any work
+    grey, inverted, shrunk = to_grey(image, may_invert)
+    check_ink(grey)  # raises before any work
     stages = [Stage("grey", grey)]
 
     a = grey

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from cnn_core import digits
-from cnn_core.digits import BadDrawing, EmptyDrawing, centre_of_mass, ink_bbox, preprocess, to_mnist
+from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit, centre_of_mass, ink_bbox, preprocess, to_mnist
 from cnn_core.samples import load_samples
 
 CENTRE = digits.CENTRE
@@ -112,7 +112,7 @@ def test_transparent_background_with_dark_strokes():
     ],
 )
 def test_empty_drawings_raise(picture):
-    with pytest.raises(EmptyDrawing, match="draw a digit"):
+    with pytest.raises(EmptyDrawing, match="No ink found"):
         to_mnist(picture)
 
 
@@ -180,3 +180,32 @@ def test_display_is_square_uint8():
 def test_no_tensorflow_import():
     code = "import sys, cnn_core.digits; sys.exit('tensorflow' in sys.modules or 'keras' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_faint_ink_is_too_little_contrast():
+    a = np.full((100, 100), 200, np.uint8)
+    a[30:70, 45:55] = 190
+    with pytest.raises(EmptyDrawing, match="Too little contrast"):
+        to_mnist(a)
+
+
+@pytest.mark.parametrize("shape", [(200, 200), (150, 220, 3)])
+def test_noise_is_not_a_digit(shape):
+    with pytest.raises(NotADigit, match="noise rather than a digit"):
+        to_mnist(np.random.default_rng(1).integers(0, 256, shape, dtype=np.uint8))
+
+
+def test_ink_over_most_of_the_picture_is_not_a_digit():
+    a = np.zeros((280, 280), np.uint8)
+    a[10:270, 10:270] = 255
+    with pytest.raises(NotADigit, match="ink covers 86%"):
+        to_mnist(a)
+
+
+def test_the_canvas_is_never_inverted_even_with_strokes_on_every_edge():
+    a = np.zeros((280, 280), np.uint8)
+    a[:, :30] = a[:, -30:] = a[:30, :] = a[-30:, :] = 255  # more than half the border is ink
+    a[100:180, 130:150] = 255
+    assert preprocess(a).inverted  # a photo would be taken as dark ink on white
+    pre = preprocess(a, may_invert=False)
+    assert not pre.inverted and pre.stages[0].image.max() == 1.0 and pre.stages[0].image[0, 0] == 1.0

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core.architecture import PRESETS
 from cnn_core.samples import load_samples
+from tests import big_png
 from ui import state
 from ui.draw_input import CANVAS_PREFIX
 
@@ -138,3 +139,68 @@ def test_several_models_offer_a_selector(at, samples):
     assert not at.exception and len(at.metric) == 1
     assert any("Run 1 (small, untrained)" in c.value for c in at.caption)
     assert "<b>conv2</b>" in html_of(at) and "<b>conv3</b>" not in html_of(at)  # the small network has two blocks
+
+
+def _upload(at, name: str, data: bytes):
+    at.segmented_control(key="draw_source").set_value("Upload a photo").run()
+    at.get("file_uploader")[0].upload(name, data, "image/png").run()
+    assert not at.exception
+    return [w.value for w in at.warning] + [e.value for e in at.error]
+
+
+def _png(a: np.ndarray, mode: str | None = None) -> bytes:
+    buf = io.BytesIO()
+    Image.fromarray(a, mode).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+_NOISE = np.random.default_rng(0).integers(0, 256, (200, 200), dtype=np.uint8)
+
+
+@pytest.mark.parametrize(
+    "data,words",
+    [
+        (_png(np.full((120, 90), 255, np.uint8)), "No ink found"),
+        (_png(np.zeros((120, 90, 4), np.uint8), "RGBA"), "No ink found"),  # fully transparent
+        (_png(np.where(np.eye(120, dtype=bool), 235, 240).astype(np.uint8)), "Too little contrast"),
+        (_png(_NOISE), "noise rather than a digit"),
+    ],
+)
+def test_an_unreadable_upload_says_what_was_found(at, data, words):
+    messages = _upload(at, "photo.png", data)
+    assert any(words in m for m in messages), messages
+    assert len(at.metric) == 0
+    assert not any(PROMPT in i.value for i in at.info)  # no talk of a black square that is not there
+
+
+@pytest.mark.parametrize("side", [12_000, 20_000])
+def test_a_huge_upload_is_told_the_megapixel_limit(at, side):
+    messages = _upload(at, "huge.png", big_png.flat_png(side, side))
+    assert any(f"The picture is {side} x {side} pixels; the limit is 40 megapixels." in m for m in messages), messages
+
+
+def test_a_canvas_scribbled_almost_white_is_not_a_digit(at):
+    rgba = np.zeros((280, 280, 4), np.uint8)
+    rgba[..., 3] = 255
+    rgba[10:270, 5:275, :3] = 255
+    rgba[100:120, 100:180, :3] = 0  # a few black gaps
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(rgba)
+    at.run()
+    assert len(at.metric) == 0
+    assert any("This is not a digit: ink covers" in w.value for w in at.warning)
+
+
+def test_the_canvas_is_never_inverted(at, samples):
+    rgba = drawn(samples.images[0], top=50, left=50, side=180)
+    rgba[:24, :, :3] = rgba[-24:, :, :3] = rgba[:, :24, :3] = rgba[:, -24:, :3] = 255  # strokes along every edge
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(rgba)
+    at.run()
+    assert not any("inverted first" in i.value for i in at.info)
+    assert len(at.metric) == 1 and not at.exception
+
+
+def test_draw_settings_survive_switching_to_upload_and_back(at):
+    at.slider(key="draw_stroke").set_value(35).run()
+    at.segmented_control(key="draw_source").set_value("Upload a photo").run()
+    at.segmented_control(key="draw_source").set_value("Draw").run()
+    assert at.slider(key="draw_stroke").value == 35

@@ -10,8 +10,11 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from cnn_core.images import BadImage, decode_image
+from cnn_core.digits import MAX_SIDE
+from cnn_core.images import BadImage, decode_small
 from ui import resources, state
+from ui.errors import plain
+from ui.keep import keep, last
 
 CANVAS_SIZE = 280
 CANVAS_GEN = "draw_canvas_gen"  # bumped by Clear: a new key gives a fresh, empty canvas
@@ -25,6 +28,7 @@ class Picture:
     source: str  # "canvas", "upload" or "test"
     is_mnist: bool = False  # already a 28x28 MNIST image: no preprocessing needed
     note: str = ""
+    shrunk: bool = False  # an upload larger than digits.MAX_SIDE, shrunk while it was decoded
 
 
 def canvas_key() -> str:
@@ -40,7 +44,15 @@ def canvas() -> Picture:
     """The drawing canvas (white on black), its stroke width slider and a Clear button."""
     from streamlit_drawable_canvas import st_canvas  # registers its assets: needs a running app
 
-    width = st.slider("Stroke width", 8, 40, 22, help="Thicker strokes look more like MNIST's pen.")
+    width = st.slider(
+        "Stroke width",
+        8,
+        40,
+        last("draw_stroke", 22),
+        help="Thicker strokes look more like MNIST's pen.",
+        key="draw_stroke",
+    )
+    keep("draw_stroke", width)
     result = st_canvas(
         stroke_width=width,
         stroke_color="#FFFFFF",
@@ -58,14 +70,17 @@ def canvas() -> Picture:
 
 def upload() -> Picture:
     """A photo or scan of a handwritten digit; None (with a friendly message) when it cannot be read."""
-    f = st.file_uploader("A photo of one handwritten digit", type=["png", "jpg", "jpeg", "bmp", "gif", "webp"])
+    f = st.file_uploader(
+        "A photo of one handwritten digit (up to 10 MB)", type=["png", "jpg", "jpeg", "bmp", "gif", "webp"]
+    )
     if f is None:
         return Picture(None, "upload", note="Upload a picture of a single digit, dark on light or light on dark.")
     try:
-        return Picture(decode_image(f.getvalue()), "upload")
+        d = decode_small(f.getvalue(), MAX_SIDE)  # never held full size (a 36-megapixel photo is 108 MB)
     except BadImage as e:
-        st.error(f"This file cannot be used: {e}", icon=":material/image_not_supported:")
+        st.error(f"{plain(f.name)} cannot be used: {e}", icon=":material/image_not_supported:")
         return Picture(None, "upload", note="Try another picture, or draw the digit instead.")
+    return Picture(d.pixels, "upload", shrunk=d.shrunk)
 
 
 def _back_to_drawing() -> None:
@@ -95,5 +110,6 @@ def picture() -> Picture:
     index = st.session_state.get(state.DRAW_TEST_IMAGE)
     if index is not None:
         return test_image(int(index))
-    mode = st.segmented_control("Input", [DRAW, UPLOAD], default=DRAW, key="draw_source") or DRAW
+    mode = st.segmented_control("Input", [DRAW, UPLOAD], default=last("draw_source", DRAW), key="draw_source") or DRAW
+    keep("draw_source", mode)
     return canvas() if mode == DRAW else upload()

@@ -5,10 +5,24 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from cnn_core.digits import STEP_OFF, STEP_TITLES, STEPS, Preprocessed, display
-from cnn_core.features import UNSURE_GAP, UNSURE_TOP, Reading
+from cnn_core.digits import STEP_OFF, STEP_TITLES, STEPS, Preprocessed, display, preprocess
+from cnn_core.features import UNSURE_GAP, UNSURE_TOP, Reading, read_picture, reader_for
 from ui import draw_figures as fig
 from ui import draw_images as img
+from ui.draw_input import Picture
+from ui.keep import keep, last
+
+
+def read(model, pic: Picture, switches: dict[str, bool] | None) -> tuple[Preprocessed, Reading]:
+    """The page's one call: preprocess the picture (never inverting the canvas) and read it.
+
+    Raises digits.EmptyDrawing, digits.NotADigit or digits.BadDrawing, as `digits.preprocess` does.
+    """
+    if pic.is_mnist:
+        return read_picture(model, pic.pixels, is_mnist=True)
+    pre = preprocess(pic.pixels, switches, may_invert=pic.source != "canvas")  # the canvas is white on black
+    pre.shrunk = pre.shrunk or pic.shrunk
+    return pre, reader_for(model).read(pre.image)
 
 
 def step_switches() -> dict[str, bool]:
@@ -16,11 +30,12 @@ def step_switches() -> dict[str, bool]:
     on = st.pills(
         "Preprocessing steps applied (click one to switch it off and see what changes)",
         list(STEPS),
-        default=list(STEPS),
+        default=last("draw_steps", list(STEPS)),
         selection_mode="multi",
         format_func=lambda s: STEP_TITLES[s].split(",")[0].split(":")[0],
         key="draw_steps",
     )
+    keep("draw_steps", list(on or []))
     return {s: s in (on or []) for s in STEPS}
 
 
