@@ -10,13 +10,14 @@ import streamlit as st
 from cnn_core.job_config import set_thread_env
 from ui.errors import friendly_errors
 from ui.keep import count_run
-from ui.runtime import keep_keras_state
+from ui.runtime import keep_keras_state, redirect_nested_paths
 
 # Before any page starts TensorFlow: cap its thread pools (one training job must leave the web
 # server a core) and keep its start-up chatter out of the teacher's terminal.
 set_thread_env()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 keep_keras_state()  # no keras.backend.clear_session() after every rerun (see ui/runtime.py)
+redirect_nested_paths()  # '/train/extra' says 'Page not found' instead of a blank page (ui/runtime.py)
 
 st.set_page_config(page_title="How a CNN sees MNIST", page_icon=":material/visibility:", layout="wide")
 

@@ -88,3 +88,28 @@ def test_dark_on_light_photo_is_inverted_and_read(page):
     )
     expect(page.locator(METRIC).first).to_have_text("7", timeout=30_000)
     expect(page.get_by_text("so it was inverted first")).to_be_visible()
+
+
+def test_an_upload_over_10_mb_is_explained_and_the_old_prediction_cleared(page, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    from cnn_core.samples import load_samples
+
+    open_page(page, "")
+    open_page(page, "draw")
+    page.get_by_text("Upload a photo", exact=True).click()
+    wait_idle(page)
+    good = tmp_path / "digit.png"
+    Image.fromarray(np.asarray(load_samples().images[0])).resize((140, 140)).save(good)
+    chooser = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    chooser.set_input_files(str(good))
+    page.get_by_text("Prediction", exact=True).wait_for(timeout=60_000)
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(11 * 2**20))
+    chooser.set_input_files(str(big))
+    alert = page.locator("[data-testid='stAlert']", has_text="the limit is 10 MB")
+    alert.wait_for()
+    assert "big.png" in alert.inner_text() and "The file is 11.0 MB" in alert.inner_text()
+    wait_idle(page)
+    assert page.get_by_text("Prediction", exact=True).count() == 0

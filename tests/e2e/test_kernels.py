@@ -84,3 +84,74 @@ def test_play_and_next_position_work_from_the_keyboard(page):
     page.keyboard.press("Space")
     wait_idle(page)
     assert not play.is_checked()
+
+
+KERNEL_Z = "() => [...document.querySelectorAll('.js-plotly-plot')].find(g => ((g.layout||{}).title||{}).text?.includes('(3x3)'))?.data[0].z?._inputArray?.map(r => Array.from(r))"
+
+
+def _choose_view(page, view: str) -> None:
+    page.get_by_text(view, exact=True).click()
+    wait_idle(page)
+
+
+def _custom_kernel_is_kept(page) -> None:
+    page.wait_for_function(f"() => JSON.stringify(({KERNEL_Z})()) === JSON.stringify([[5,0,0],[0,1,0],[0,0,0]])")
+    assert page.get_by_role("combobox", name="Kernel").input_value() == "Custom (type your own)"
+    assert page.get_by_label("Stride (1-4)").input_value() == "2"
+    assert "floor((28 - 3 + 2*0) / 2) + 1 = 13" in _formula(page)
+
+
+def test_custom_weights_and_stride_survive_a_view_switch_and_a_visit_to_data(page):
+    _open(page)
+    page.get_by_role("combobox", name="Kernel").click()
+    page.get_by_role("option", name="Custom (type your own)", exact=True).click()
+    wait_idle(page)
+    grid = page.locator("[data-testid='stDataFrame'], [data-testid='stDataEditor']").first
+    grid.wait_for()
+    page.wait_for_timeout(1000)  # the grid takes clicks only once its canvas has laid out
+    box = grid.bounding_box()
+    page.mouse.dblclick(box["x"] + box["width"] / 6, box["y"] + box["height"] * 0.37)  # the top-left weight
+    page.locator("input.gdg-input").wait_for()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("5", delay=50)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    stride = page.get_by_label("Stride (1-4)")
+    stride.fill("2")
+    stride.press("Enter")
+    wait_idle(page)
+    _custom_kernel_is_kept(page)
+
+    _choose_view(page, "Pooling")
+    page.get_by_text("Pool size F").wait_for()
+    _choose_view(page, "Input, kernel and output")
+    _custom_kernel_is_kept(page)
+
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Data", exact=True).click()
+    page.get_by_role("heading", name="The data: 70,000 handwritten digits").wait_for()
+    wait_idle(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Kernels", exact=True).click()
+    wait_idle(page)
+    _custom_kernel_is_kept(page)
+
+
+def test_an_upload_over_10_mb_is_explained_and_the_old_output_cleared(page, tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    _open(page)
+    page.get_by_text("Upload a picture", exact=True).click()
+    wait_idle(page)
+    good = tmp_path / "stripes.png"
+    Image.fromarray(np.tile(np.arange(64, dtype=np.uint8) * 4, (48, 1))).save(good)
+    chooser = page.locator("[data-testid='stFileUploader'] input[type='file']")
+    chooser.set_input_files(str(good))
+    page.get_by_text("Output of ", exact=False).first.wait_for()
+    big = tmp_path / "big.png"
+    big.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(11 * 2**20))
+    chooser.set_input_files(str(big))
+    alert = page.locator("[data-testid='stAlert']", has_text="the limit is 10 MB")
+    alert.wait_for()
+    assert "The file is 11.0 MB" in alert.inner_text()
+    wait_idle(page)
+    assert page.get_by_text("Output of ", exact=False).count() == 0  # the previous picture's output is gone

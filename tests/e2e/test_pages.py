@@ -51,3 +51,14 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(chromium):
         pg.close()
     assert "Learn" in nav and "Play" in nav  # the sections of app.py, not a bare file list
     assert "app" not in nav.split()
+
+
+@pytest.mark.parametrize("path", ["train/extra", "kernels/a/b?x=1"])
+def test_an_unknown_two_segment_address_says_page_not_found_like_one_segment(page, path):
+    open_page(page, "")  # app.py has run once in this server (see ui/runtime.redirect_nested_paths)
+    for p in ("nosuchpage", path):
+        page.goto(f"{page.app_url}/{p}")
+        dialog = page.get_by_role("dialog")
+        dialog.wait_for(timeout=30_000)
+        assert "Page not found" in dialog.inner_text()
+        page.locator("[data-testid='stSidebarNav']").wait_for()  # the app is there, not a blank page
