@@ -130,7 +130,9 @@ def test_several_models_offer_a_selector(at, samples):
     from cnn_core.model import build_model
 
     small = build_model(PRESETS["small"])
-    at.session_state[state.RUNS] = {"r1": SimpleNamespace(label="Run 1 (small, untrained)", model=small, has_model=True)}
+    at.session_state[state.RUNS] = {
+        "r1": SimpleNamespace(label="Run 1 (small, untrained)", model=small, has_model=True)
+    }
     at.run()
     sel = at.selectbox(key="draw_model")
     assert sel.value == "r1"  # the latest usable run is the active one

@@ -65,7 +65,7 @@ def test_bad_upload_shows_a_friendly_message(page):
     page.locator("input[type='file']").set_input_files(
         files=[{"name": "digit.png", "mimeType": "image/png", "buffer": b"this is not a picture"}]
     )
-    expect(page.get_by_text("This file cannot be used")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("digit.png cannot be used")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("not a picture we can read")).to_be_visible()
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
     expect(page.locator(METRIC)).to_have_count(0)
