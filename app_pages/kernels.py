@@ -7,6 +7,7 @@ from cnn_core.convolution import BadConvolution
 from ui import kernels_inputs as inputs
 from ui import kernels_sections as sections
 from ui import kernels_text as T
+from ui.errors import plain
 
 st.title("Kernels: how a filter reads a picture")
 st.markdown(T.INTRO)
@@ -35,7 +36,7 @@ def explore(pic: inputs.Picture) -> None:
     try:
         result = filtering.filter_image(pic.grey, kernel, settings.padding, settings.stride, settings.convolve)
     except BadConvolution as e:
-        st.warning(str(e), icon=":material/crop_free:")
+        st.warning(plain(e), icon=":material/crop_free:")
         return
     if view == inputs.VIEW_FILTER:
         sections.show_filtering(pic, kernel, result, settings)

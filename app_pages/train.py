@@ -5,6 +5,7 @@ import streamlit as st
 from cnn_core import jobs
 from cnn_core.formulas import layer_table
 from ui import models, ownership, training
+from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
 from ui.train_answers import answers
 from ui.train_controls import architecture_picker, cost_note, keep_settings, recipe_controls
@@ -39,7 +40,7 @@ if c1.button("Start training", type="primary", disabled=busy or refused, icon=":
     try:
         training.start(arch, recipe, mnist)
     except jobs.TooCostly as e:
-        st.error(str(e), icon=":material/block:")
+        st.error(plain(e), icon=":material/block:")
         st.stop()
     st.rerun()  # the whole page again: Start disabled, Cancel enabled, the new run in the table
 cancellable = mine and job.state not in jobs.TERMINAL

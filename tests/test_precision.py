@@ -30,7 +30,9 @@ def test_explicit_settings_win_over_the_flags(monkeypatch):
 
 def test_cpu_flags_are_read_from_both_x86_and_arm_files(tmp_path):
     x86 = tmp_path / "x86"
-    x86.write_text("processor\t: 0\nflags\t\t: fpu sse2 avx512_bf16\n\nprocessor\t: 1\nflags\t\t: fpu sse2 avx512_bf16\n")
+    x86.write_text(
+        "processor\t: 0\nflags\t\t: fpu sse2 avx512_bf16\n\nprocessor\t: 1\nflags\t\t: fpu sse2 avx512_bf16\n"
+    )
     arm = tmp_path / "arm"
     arm.write_text("processor\t: 0\nFeatures\t: fp asimd bf16 i8mm\n")
     assert P.cpu_flags(x86) == {"fpu", "sse2", "avx512_bf16"}

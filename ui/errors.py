@@ -11,7 +11,7 @@ from streamlit.runtime.scriptrunner import RerunException, StopException
 
 
 def show_error(message: str, exc: BaseException | None = None) -> None:
-    st.error(message, icon=":material/error:")
+    st.error(plain(message), icon=":material/error:")  # may quote what a learner typed
     if exc is not None:
         with st.expander("Details for your teacher"):
             st.code("".join(traceback.format_exception_only(type(exc), exc)).strip(), language=None)

@@ -164,13 +164,13 @@ def _custom_kernel() -> K.Kernel | None:
     try:
         w = K.parse_kernel(df)
     except K.BadKernel as e:
-        st.error(str(e), icon=":material/grid_off:")
+        st.error(plain(e), icon=":material/grid_off:")  # quotes the typed cell
         return None
     if normalise:
         try:
             w = K.normalise(w)
         except K.BadKernel as e:
-            st.warning(str(e))
+            st.warning(plain(e))
     return K.Kernel("Custom", "Your own weights.", w)
 
 

@@ -218,7 +218,7 @@ def show_pooling(pic: Picture) -> None:
         max_ws = pooling.windows(m, size, stride, "max")
         avg_ws = pooling.windows(m, size, stride, "average")
     except pooling.BadPooling as e:
-        st.error(str(e), icon=":material/grid_off:")
+        st.error(plain(e), icon=":material/grid_off:")  # quotes the typed cell
         return
     mx, av = pooling.pool2d(m, size, stride, "max"), pooling.pool2d(m, size, stride, "average")
     st.markdown(
@@ -262,7 +262,7 @@ def show_pooling(pic: Picture) -> None:
         pm = pooling.pool2d(pic.grey, size, stride, "max")
         pa = pooling.pool2d(pic.grey, size, stride, "average")
     except pooling.BadPooling as e:
-        st.warning(str(e))
+        st.warning(plain(e))
         return
     h, w = pic.grey.shape
     x, y = st.columns(2)

@@ -14,6 +14,7 @@ import streamlit as st
 from cnn_core import jobs
 from ui import models, ownership, state
 from ui import train_charts as charts
+from ui.errors import plain
 
 POLL_SECONDS = 1.5  # progress bars and counters
 CHART_SECONDS = 5.0  # curves: plotly figures cost ~0.1 s of Python each, time the training thread waits for
@@ -215,15 +216,15 @@ def show_outcome(job: jobs.Job) -> None:
         )
         st.caption("Time spent: " + ", ".join(f"{k} {v:.1f} s" for k, v in job.phase_seconds.items()))
     elif job.state == jobs.CANCELLED:
-        st.warning(job.message)
+        st.warning(plain(job.message))
         if job.scored:
             st.info(f"Scored when you asked: test accuracy {job.test_accuracy:.4f} on the 10,000 test images.")
         elif job.has_model and ownership.can_control(job):
             score_button(job)
     elif job.state == jobs.NAN:
-        st.error(job.message, icon=":material/warning:")
+        st.error(plain(job.message), icon=":material/warning:")
     elif job.state == jobs.FAILED:
-        st.error(job.message + " The app still works: change a setting and start again.")
+        st.error(plain(job.message) + " The app still works: change a setting and start again.")
     if job.progress()["done"]:
         show_progress(job)
 
