@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import threading
-import weakref
 from dataclasses import dataclass
 
 import keras
@@ -111,16 +110,21 @@ class FeatureReader:
         return w[..., index], float(b[index])
 
 
-_READERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 _LOCK = threading.Lock()
+_READER_ATTR = "_cnn_feature_reader"
 
 
 def reader_for(model: keras.Model) -> FeatureReader:
-    """The FeatureReader of `model`, built on first use and kept as long as the model lives (thread-safe)."""
+    """The FeatureReader of `model`, built on first use and kept as long as the model lives (thread-safe).
+
+    The reader is stored on the model itself: it holds the model, so a cache keyed by the model
+    (even a WeakKeyDictionary) would keep every model a learner ever drew with alive forever.
+    """
     with _LOCK:
-        r = _READERS.get(model)
+        r = getattr(model, _READER_ATTR, None)
         if r is None:
-            r = _READERS[model] = FeatureReader(model)
+            r = FeatureReader(model)
+            object.__setattr__(model, _READER_ATTR, r)  # not a Keras-tracked attribute, never saved
         return r
 
 

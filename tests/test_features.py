@@ -149,3 +149,21 @@ def test_real_digits_redrawn_on_a_canvas_are_read(shipped_model, mnist):
     acc = float((predict_batch(shipped_model, inputs).argmax(1) == y[idx]).mean())
     print(f"\nredrawn MNIST test digits (1,000, random size and position): accuracy {acc:.3f}")
     assert acc >= 0.97
+
+
+def test_a_models_reader_does_not_keep_the_model_alive():
+    """Every model a learner drew with used to stay in memory for good (the reader cache held it)."""
+    import gc
+    import weakref
+
+    from cnn_core.features import reader_for
+    from cnn_core.model import build_model
+
+    model = build_model()
+    reader = reader_for(model)
+    reader.read(np.zeros((28, 28), np.float32))
+    assert reader_for(model) is reader  # one reader per model
+    gone = weakref.ref(model)
+    del model, reader
+    gc.collect()
+    assert gone() is None
