@@ -7,7 +7,7 @@ import os
 
 import streamlit as st
 
-from cnn_core.job_config import set_thread_env
+from cnn_core.settings import set_thread_env
 from ui.errors import friendly_errors
 from ui.keep import count_run
 from ui.runtime import keep_keras_state, redirect_nested_paths

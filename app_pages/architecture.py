@@ -3,12 +3,12 @@
 import streamlit as st
 
 from cnn_core.formulas import layer_table
-from cnn_core.keras_check import check_with_keras  # imports TensorFlow only when called
+from cnn_core.nn.keras_check import check_with_keras  # imports TensorFlow only when called
 from ui import state
-from ui.architecture_charts import cost_bars, cost_summary, diagram_summary, network_diagram
-from ui.architecture_editor import architecture_editor, edited_architecture
-from ui.architecture_notes import show_answers
-from ui.architecture_table import show_keras_check, show_table, show_totals
+from ui.architecture.figures import cost_bars, cost_summary, diagram_summary, network_diagram
+from ui.architecture.inputs import architecture_editor, edited_architecture
+from ui.architecture.sections import show_keras_check, show_table, show_totals
+from ui.architecture.text import show_answers
 
 KERAS_CHECKS = "arch_keras_checks"  # {Architecture: KerasCheck} for this session
 

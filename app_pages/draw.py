@@ -3,8 +3,9 @@
 import streamlit as st
 
 from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit
-from cnn_core.features import layer_rows, reader_for, warm_up
-from ui import draw_input, draw_layers, draw_result, models, state
+from cnn_core.nn.features import layer_rows, reader_for, warm_up
+from ui import models, state
+from ui.draw import inputs, layers, sections
 from ui.keep import keep, last
 
 st.title("Draw a digit")
@@ -31,16 +32,16 @@ PROMPT = "Draw a digit in the black square: the prediction appears when you lift
 def play():
     left, right = st.columns([1, 1.4], gap="large")
     with left:
-        pic = draw_input.picture()
+        pic = inputs.picture()
     steps_box = st.container()
     with steps_box:
         st.subheader("From your drawing to the network's input")
-        switches = draw_result.step_switches() if not pic.is_mnist else None
+        switches = sections.step_switches() if not pic.is_mnist else None
     if pic.pixels is None:
         right.info(pic.note or PROMPT)
         return
     try:
-        pre, reading = draw_result.read(model, pic, switches)
+        pre, reading = sections.read(model, pic, switches)
     except EmptyDrawing as e:  # on the canvas that simply means nothing is drawn yet
         if pic.source == "canvas":
             right.info(PROMPT)
@@ -56,11 +57,11 @@ def play():
     if pre.image.max() <= 1:  # the Kernels page expects [0, 1]; not the 'normalise off' experiment
         st.session_state[state.DRAWN_DIGIT] = pre.image
     with right:
-        draw_result.prediction(reading, choices[model_id])
+        sections.prediction(reading, choices[model_id])
     with steps_box:
-        draw_result.steps(pre)
+        sections.steps(pre)
     st.subheader("Why this answer: saliency")
-    draw_result.saliency(pre.image, reading)
+    sections.saliency(pre.image, reading)
     st.subheader("Every layer, in order")
     shared = st.toggle(
         "One colour scale per layer (off: each map scaled to its own maximum)",
@@ -68,9 +69,9 @@ def play():
         key="draw_shared",
     )
     keep("draw_shared", shared)
-    draw_layers.layers(reading, rows, shared)
+    layers.layers(reading, rows, shared)
     st.subheader("Look closer: one feature map and its kernel")
-    draw_layers.focus(reader_for(model), reading)
+    layers.focus(reader_for(model), reading)
 
 
 play()

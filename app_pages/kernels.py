@@ -4,10 +4,10 @@ import streamlit as st
 
 from cnn_core import filtering
 from cnn_core.convolution import BadConvolution
-from ui import kernels_inputs as inputs
-from ui import kernels_sections as sections
-from ui import kernels_text as T
 from ui.errors import plain
+from ui.kernels import inputs as inputs
+from ui.kernels import sections as sections
+from ui.kernels import text as T
 
 st.title("Kernels: how a filter reads a picture")
 st.markdown(T.INTRO)

@@ -7,9 +7,10 @@ from cnn_core.formulas import layer_table
 from ui import models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
-from ui.train_answers import answers
-from ui.train_controls import architecture_picker, cost_note, keep_settings, recipe_controls
-from ui.train_runs import kernels_section, runs_section
+from ui.train import progress
+from ui.train.inputs import architecture_picker, cost_note, keep_settings, recipe_controls
+from ui.train.sections import kernels_section, runs_section
+from ui.train.text import answers
 
 st.title("Train the network")
 st.markdown(
@@ -20,7 +21,7 @@ st.markdown(
 job = training.current_job()
 mine = ownership.can_control(job)
 if job is not None and not mine:
-    training.read_only_note(job)
+    progress.read_only_note(job)
 
 keep_settings()
 _, arch = architecture_picker()
@@ -53,10 +54,10 @@ st.subheader("Progress")
 if job is None:
     st.info("Choose the settings above and press **Start training**. A quick first run: 2,000 images, 1 epoch.")
 elif job.state not in jobs.TERMINAL:
-    training.live_progress(job.id)
-    training.live_charts(job.id)
+    progress.live_progress(job.id)
+    progress.live_charts(job.id)
 else:
-    training.show_outcome(job)
+    progress.show_outcome(job)
 
 st.subheader("Runs of this session")
 runs_section()

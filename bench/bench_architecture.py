@@ -19,7 +19,7 @@ _TOTAL_JS = """want => {
 def _table_rows() -> list[Row]:
     from cnn_core.formulas import layer_table
     from cnn_core.random_arch import random_architecture
-    from ui.architecture_table import table_frame
+    from ui.architecture.sections import table_frame
 
     rng = random.Random(0)
     archs = [random_architecture(rng) for _ in range(N_ARCHS)]
@@ -81,7 +81,7 @@ class _MinimalServer:
         import urllib.request
         from pathlib import Path
 
-        from bench.harness import free_port
+        from tests.support.server import free_port
 
         self.dir = tempfile.TemporaryDirectory()
         Path(self.dir.name, "app.py").write_text(MINIMAL_APP)
@@ -112,7 +112,7 @@ def _change(page, box, value: int, want: str) -> float | None:
     """Type `value`, press Enter, wait until the last table row shows `want`: milliseconds, or None if lost."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-    from bench.harness import wait_idle
+    from tests.support.server import wait_idle
 
     t0 = time.perf_counter()
     box.fill(str(value))
@@ -138,9 +138,9 @@ def _change(page, box, value: int, want: str) -> float | None:
 def _browser_rows() -> list[Row]:
     from dataclasses import replace
 
-    from bench.harness import AppServer, browser, wait_idle
     from cnn_core.architecture import SEED
     from cnn_core.formulas import layer_table
+    from tests.support.server import AppServer, browser, wait_idle
 
     def total(filters: int) -> str:
         b1 = replace(SEED.conv_blocks[0], filters=filters)

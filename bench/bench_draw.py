@@ -37,8 +37,8 @@ def _canvas(seed: int) -> np.ndarray:
 
 def model_rows() -> list[Row]:
     from cnn_core.digits import to_mnist
-    from cnn_core.features import reader_for
-    from cnn_core.model import load_model
+    from cnn_core.nn.features import reader_for
+    from cnn_core.nn.model import load_model
     from cnn_core.samples import load_samples
 
     model = load_model()
@@ -91,7 +91,7 @@ def _stroke(page, points) -> None:
 
 
 def browser_rows() -> list[Row]:
-    from bench.harness import AppServer, browser, wait_idle
+    from tests.support.server import AppServer, browser, wait_idle
 
     shapes = [
         [(150, 40), (146, 150), (142, 250)],

@@ -30,7 +30,7 @@ def _first_fetch() -> Row:
 
 
 def _time_to_home() -> list[Row]:
-    from bench.harness import AppServer, browser, wait_idle
+    from tests.support.server import AppServer, browser, wait_idle
 
     t0 = time.perf_counter()
     with AppServer() as server:
@@ -68,8 +68,8 @@ def _epoch_seconds() -> Row:
 
     from cnn_core.architecture import SEED, SEED_RECIPE
     from cnn_core.data import load_mnist
-    from cnn_core.model import build_model, compile_model
-    from cnn_core.train import Prepared, TerminalProgress, fit, prepare
+    from cnn_core.nn.model import build_model, compile_model
+    from cnn_core.nn.train import Prepared, TerminalProgress, fit, prepare
 
     data: Prepared = prepare(load_mnist(), SEED_RECIPE)
     steps = -(-int(len(data.x_train) * 0.9) // SEED_RECIPE.batch_size)
@@ -87,7 +87,7 @@ def _epoch_seconds() -> Row:
                 plain.append(time.perf_counter() - t0)
     o, p = min(ours), min(plain)
     return Row(
-        "seed recipe, seconds per epoch (54,000 images, batch 64): cnn_core.train vs plain model.fit",
+        "seed recipe, seconds per epoch (54,000 images, batch 64): cnn_core.nn.train vs plain model.fit",
         "ratio <= 1.05",
         o,
         "s",

@@ -68,7 +68,7 @@ _OBSERVE = """() => {
 
 
 def _browser_rows(n: int = 20) -> list[Row]:
-    from bench.harness import AppServer, browser, wait_idle
+    from tests.support.server import AppServer, browser, wait_idle
 
     js_output = (
         "() => [...document.querySelectorAll('.js-plotly-plot')]"

@@ -19,8 +19,8 @@ import time
 from pathlib import Path
 
 from bench.classroom import _rss_mb
-from bench.harness import AppServer, browser, wait_idle
 from bench.report import Row
+from tests.support.server import AppServer, browser, wait_idle
 
 SESSIONS, LEARNERS, RUNS_EACH, SETTLE_S, LATER_S = 15, 4, 5, 5, 125
 TARGET_MB = 150

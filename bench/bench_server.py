@@ -23,9 +23,9 @@ def run() -> list[Row]:
     from streamlit.testing.v1 import AppTest
 
     from cnn_core.samples import load_samples
-    from tests.test_page_draw import canvas_value, drawn
+    from tests.support.canvas import canvas_value, drawn
     from ui import runtime
-    from ui.draw_input import CANVAS_PREFIX
+    from ui.draw.inputs import CANVAS_PREFIX
 
     real = runtime.keep_keras_state
 

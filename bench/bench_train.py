@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from bench.report import Row, p50, p95, timeit
-from cnn_core import jobs, metrics
+from cnn_core import jobs, metrics, settings
 from cnn_core.architecture import SEED, SEED_RECIPE
 
 RECIPE = SEED_RECIPE.with_(epochs=1, train_size=10_000)
@@ -21,8 +21,8 @@ def _plain_fit_seconds(mnist) -> float:
     """model.fit alone (no callbacks), same data, same seed."""
     import keras
 
-    from cnn_core.model import build_model, compile_model
-    from cnn_core.train import fit, prepare
+    from cnn_core.nn.model import build_model, compile_model
+    from cnn_core.nn.train import fit, prepare
 
     keras.utils.set_random_seed(RECIPE.seed)
     data = prepare(mnist, RECIPE)
@@ -34,7 +34,10 @@ def _plain_fit_seconds(mnist) -> float:
 
 def _job_fit_seconds(mnist) -> float:
     """The same training through the job runner: from its first event to its last epoch event."""
-    reg = jobs.JobRegistry(1)
+    from cnn_core.job_registry import JobRegistry
+    from cnn_core.nn.runner import train
+
+    reg = JobRegistry(train, 1)
     job = reg.wait(reg.submit(SEED, RECIPE, mnist).id, timeout=600)
     assert job.state == jobs.DONE, job.message
     start = next(e.time for e in job.events if e.kind == "start")
@@ -82,7 +85,10 @@ def _latency(model, mnist, x1) -> list[Row]:
     """Batch-1 prediction latency with no training, then while one training job runs."""
     call = lambda: model(x1, training=False)  # noqa: E731
     idle = timeit(call, n=60, warmup=5)
-    reg = jobs.JobRegistry(1)
+    from cnn_core.job_registry import JobRegistry
+    from cnn_core.nn.runner import train
+
+    reg = JobRegistry(train, 1)
     job = reg.submit(SEED, SEED_RECIPE.with_(epochs=1), mnist)
     while job.state == jobs.RUNNING and not any(e.kind == "batch" for e in job.events[-3:]):
         time.sleep(0.1)  # wait until it is really training
@@ -90,7 +96,7 @@ def _latency(model, mnist, x1) -> list[Row]:
     still = job.state == jobs.RUNNING
     reg.cancel(job.id)
     reg.wait(job.id, timeout=120)
-    threads = jobs.thread_counts()[0]
+    threads = settings.thread_counts()[0]
     return [
         Row(
             "batch-1 prediction, model(x, training=False), no training running",
@@ -116,9 +122,11 @@ def _latency(model, mnist, x1) -> list[Row]:
 
 
 def run() -> list[Row]:
-    jobs.configure_tf_threads()  # as the app does, before TensorFlow's first op
+    from cnn_core.nn.threads import configure_tf_threads
+
+    configure_tf_threads()  # as the app does, before TensorFlow's first op
     from cnn_core.data import load_mnist
-    from cnn_core.model import load_model
+    from cnn_core.nn.model import load_model
     from cnn_core.preprocess import to_model_input
 
     mnist = load_mnist()

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 
 from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-from bench.harness import CHROMIUM_FLAGS, IDLE, AppServer, chromium_path
 from bench.report import p50, p95
-from bench.strokes import DIGITS, draw_async, place
+from tests.support.server import CHROMIUM_FLAGS, IDLE, AppServer, chromium_path
+from tests.support.strokes import DIGITS, draw_async, place
 
 
 @dataclass

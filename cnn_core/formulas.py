@@ -1,6 +1,6 @@
 """The size and parameter formulas, one owner each (no TensorFlow here).
 
-Keras' conventions are followed exactly, and `tests/test_formulas.py` checks
+Keras' conventions are followed exactly, and `tests/unit/test_formulas.py` checks
 every function against Keras' own `output_shape` and `count_params()`.
 """
 
@@ -64,7 +64,7 @@ def batches_per_epoch(n_examples: int, batch_size: int, validation_split: float 
 class LayerRow:
     """One row of the architecture table. Shapes leave out the batch axis."""
 
-    name: str  # also the Keras layer name built by cnn_core.model
+    name: str  # also the Keras layer name built by cnn_core.nn.model
     kind: str  # Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense
     config: str  # the hyper-parameters in words
     input_shape: tuple[int, ...]

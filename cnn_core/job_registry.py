@@ -1,6 +1,6 @@
 """The registry of training jobs: a concurrency limit, a FIFO queue, bounded memory of finished jobs.
 
-Re-exported as `cnn_core.jobs.JobRegistry`; see that module's docstring for the whole picture.
+See cnn_core.jobs for the record it holds; the training itself is passed in (cnn_core.nn.runner.train).
 """
 
 from __future__ import annotations
@@ -13,8 +13,19 @@ from collections import deque
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.costs import training_refusal
 from cnn_core.formulas import layer_table
-from cnn_core.job_config import FINISHED_KEEP, FINISHED_KEEP_SECONDS, default_max_jobs
-from cnn_core.jobs import CANCELLED, RUNNING, TERMINAL, Job, TooCostly, is_job_id, new_job_id, owner_hash, run_job
+from cnn_core.jobs import (
+    CANCELLED,
+    RUNNING,
+    TERMINAL,
+    Job,
+    TooCostly,
+    Trainer,
+    is_job_id,
+    new_job_id,
+    owner_hash,
+    run_job,
+)
+from cnn_core.settings import FINISHED_KEEP, FINISHED_KEEP_SECONDS, default_max_jobs
 
 
 def _label(recipe: TrainingRecipe, n: int) -> str:
@@ -32,7 +43,10 @@ class JobRegistry:
     a run can find it by id, and a run nobody holds is freed with its weights).
     """
 
-    def __init__(self, max_jobs: int | None = None, keep: int = FINISHED_KEEP, keep_seconds=FINISHED_KEEP_SECONDS):
+    def __init__(
+        self, train: Trainer, max_jobs: int | None = None, keep: int = FINISHED_KEEP, keep_seconds=FINISHED_KEEP_SECONDS
+    ):
+        self.train = train  # how a job is trained: cnn_core.nn.runner.train, in the worker thread
         self.max_jobs = max_jobs or default_max_jobs()
         self.keep, self.keep_seconds = keep, keep_seconds
         self.jobs: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
@@ -142,7 +156,7 @@ class JobRegistry:
 
     def _worker(self, job: Job, mnist, callbacks) -> None:
         try:
-            run_job(job, mnist, callbacks)
+            run_job(job, mnist, self.train, callbacks)
         finally:
             with self._lock:
                 self._running -= 1

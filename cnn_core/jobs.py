@@ -1,21 +1,19 @@
-"""Training jobs in plain threads: a registry with a concurrency limit and a FIFO queue.
+"""A training job as a record: its inputs, state, progress events and results (no TensorFlow).
 
-The web page never trains inside its own script run (a click would abort it);
-it submits a job here and polls the job's state. Knows nothing of Streamlit.
+The web page never trains inside its own script run (a click would abort it); it submits a
+job to the registry (cnn_core.job_registry) and polls the job's state. The runner
+(cnn_core.nn.runner.train) updates the record as it trains. Knows nothing of Streamlit.
 
-    reg = JobRegistry(max_jobs=1)
+    reg = JobRegistry(train, max_jobs=1)
     job = reg.submit(arch, recipe, mnist, token="click-123", owner=secret_key)
     reg.get(job.id).progress()   # state, progress events, history, kernels
     reg.cancel(job.id)           # stops at the next batch, keeps the weights, skips the scoring
     job.owned_by(secret_key)     # True: the key given at submit time (only its hash is stored)
 
 Memory: queued and running jobs are held by the registry; finished ones only for a while
-(job_config.FINISHED_KEEP, FINISHED_KEEP_SECONDS), after which a job lives as long as someone
+(settings.FINISHED_KEEP, FINISHED_KEEP_SECONDS), after which a job lives as long as someone
 (a learner's session) holds it. A finished job keeps its weights as bytes; its Keras model is
-rebuilt on demand into a bounded cache (cnn_core.jobs_keras.model_for).
-
-Keras/TensorFlow are imported inside the worker thread only, so importing this
-module is instant.
+rebuilt on demand into a bounded cache (cnn_core.nn.runner.model_for).
 """
 
 from __future__ import annotations
@@ -28,28 +26,21 @@ import threading
 import time
 import traceback
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.formulas import batches_per_epoch
-from cnn_core.job_config import (  # noqa: F401 - re-exported: the runner's settings live beside it
-    FINISHED_KEEP,
-    FINISHED_KEEP_SECONDS,
-    MAX_JOBS_ENV,
-    TF_THREADS_ENV,
-    configure_tf_threads,
-    default_max_jobs,
-    set_thread_env,
-    thread_counts,
-)
+from cnn_core.settings import FINISHED_KEEP, FINISHED_KEEP_SECONDS  # noqa: F401 - the registry's memory
 
 QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
 TERMINAL = (DONE, CANCELLED, FAILED, NAN)
 USABLE = (DONE, CANCELLED)  # states whose model can answer questions
 
 _JOB_ID = re.compile(r"[0-9a-f]{12}")
+Trainer = Callable[..., None]  # train(job, mnist, callbacks): fills in the job as it trains
 
 
 def new_job_id() -> str:
@@ -114,6 +105,7 @@ class Job:
     test_accuracy: float | None = None
     keras_model: object = None  # only while training; afterwards see `weights` and `model`
     weights: bytes | None = None  # the learned weights (.weights.h5 bytes) once training has stopped
+    loader: Callable | None = field(default=None, repr=False)  # set by the runner: weights -> Keras model
     phase: str = "waiting"  # what the worker is doing now, in words
     phase_seconds: dict = field(default_factory=dict)  # seconds spent in each finished phase
     _phase_t0: float = 0.0
@@ -127,12 +119,8 @@ class Job:
 
     @property
     def model(self):
-        """The trained Keras model (rebuilt from `weights` into a bounded cache); None without usable weights."""
-        if not self.has_model:
-            return None
-        from cnn_core.jobs_keras import model_for  # TensorFlow is loaded already: this job trained
-
-        return model_for(self)
+        """The trained Keras model (rebuilt from `weights` by the runner's loader); None without usable weights."""
+        return self.loader(self) if self.has_model and self.loader is not None else None
 
     @property
     def scored(self) -> bool:
@@ -213,15 +201,16 @@ class Job:
         return self.kernels[snapshot][:, :, 0, index]
 
 
-def run_job(job: Job, mnist, callbacks=()) -> None:
-    """Train `job` in the calling thread; every outcome ends in a final state with a message."""
+def run_job(job: Job, mnist, train: Trainer, callbacks=()) -> None:
+    """Train `job` with `train` in the calling thread; every outcome ends in a final state with a message.
+
+    `train(job, mnist, callbacks)` does the work and records progress on the job (cnn_core.nn.runner.train
+    in the app: TensorFlow is imported there, in the worker thread, never by this module).
+    """
     job.started = time.time()
     job.state = RUNNING
     job.enter_phase("loading TensorFlow")
     try:
-        configure_tf_threads()
-        from cnn_core.jobs_keras import train  # keras lives there, imported only in worker threads
-
         train(job, mnist, callbacks)
         if job.state == RUNNING:
             job.state = CANCELLED if job._cancel.is_set() else DONE
@@ -247,6 +236,3 @@ def is_bad_loss(x) -> bool:
 
 def steps_for(n_train: int, recipe: TrainingRecipe) -> int:
     return batches_per_epoch(n_train, recipe.batch_size, recipe.validation_split)
-
-
-from cnn_core.job_registry import JobRegistry  # noqa: E402, F401 - re-exported; the registry needs all above

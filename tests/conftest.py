@@ -28,7 +28,7 @@ def small(mnist):
 
 @pytest.fixture(scope="session")
 def shipped_model():
-    from cnn_core.model import load_model
+    from cnn_core.nn.model import load_model
 
     return load_model()
 

@@ -15,8 +15,8 @@ SHIPPED = "shipped"
 @st.cache_resource(show_spinner="Loading the trained network...")
 def shipped_model():
     """The seed network trained with the seed recipe (cnn_core/assets/seed_cnn.keras), loaded once per server."""
-    from cnn_core.job_config import configure_tf_threads
-    from cnn_core.model import load_model
+    from cnn_core.nn.model import load_model
+    from cnn_core.nn.threads import configure_tf_threads
 
     configure_tf_threads()  # before TensorFlow's first op, or the thread caps cannot apply
     return load_model()

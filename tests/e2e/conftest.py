@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.harness import AppServer, browser, chromium_path, wait_idle
+from tests.support.server import AppServer, browser, chromium_path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -62,9 +62,3 @@ def page(chromium, app_server):
     pg.app_url = app_server.url
     yield pg
     ctx.close()
-
-
-def open_page(page, path: str = "") -> None:
-    """Go to a page of the app (url path such as 'data') and wait for its script run to finish."""
-    page.goto(f"{page.app_url}/{path}")
-    wait_idle(page)

@@ -2,8 +2,7 @@
 
 from dataclasses import replace
 
-from bench.harness import wait_idle
-from tests.e2e.conftest import open_page
+from tests.support.server import open_page, wait_idle
 
 TOTAL = "[data-testid='stMetricValue']"
 
@@ -19,7 +18,7 @@ def _go_to_architecture(page):
 
 def test_filters_of_block_1_change_total_to_keras_value(page):
     from cnn_core.architecture import SEED
-    from cnn_core.model import build_model
+    from cnn_core.nn.model import build_model
 
     edited = replace(SEED, conv_blocks=(replace(SEED.conv_blocks[0], filters=16), *SEED.conv_blocks[1:]))
     keras_total = f"{build_model(edited).count_params():,}"

@@ -4,8 +4,7 @@ import math
 
 from playwright.sync_api import expect
 
-from bench.harness import wait_idle
-from tests.e2e.conftest import open_page
+from tests.support.server import open_page, wait_idle
 
 PROMPT = "Draw a digit in the black square"
 METRIC = "[data-testid='stMetricValue']"

@@ -1,7 +1,6 @@
 """The Kernels page in a real browser: kernel and stride change the output and the formula; a bad upload is explained."""
 
-from bench.harness import wait_idle
-from tests.e2e.conftest import open_page
+from tests.support.server import open_page, wait_idle
 
 OUTPUT_CHART = "() => [...document.querySelectorAll('.js-plotly-plot')].find(g => ((g.layout||{}).title||{}).text?.includes('Output ('))"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.e2e.conftest import open_page
+from tests.support.server import open_page
 
 # url path -> a text that proves the page's main content rendered
 PAGES = {
@@ -41,7 +41,7 @@ def test_home_links_lead_to_pages(page):
 
 def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(chromium):
     """A teacher's link straight to a page, before anyone opened the app, still runs through app.py."""
-    from bench.harness import AppServer, wait_idle
+    from tests.support.server import AppServer, wait_idle
 
     with AppServer() as server:
         pg = chromium.new_page()

@@ -4,13 +4,8 @@ import re
 
 from playwright.sync_api import expect
 
-from bench.harness import wait_idle
-from tests.e2e.conftest import open_page
-
-
-def _nav(page, name: str) -> None:
-    page.get_by_test_id("stSidebarNav").get_by_role("link", name=name, exact=True).click()
-    wait_idle(page)
+from tests.support.server import nav as _nav
+from tests.support.server import open_page, wait_idle
 
 
 def test_train_switch_pages_and_evaluate(page):

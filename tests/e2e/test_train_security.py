@@ -7,9 +7,8 @@ from urllib.parse import parse_qs, quote, urlparse
 import pytest
 from playwright.sync_api import expect
 
-from bench.harness import wait_idle
-from tests.e2e.conftest import open_page
-from tests.e2e.test_train import _nav
+from tests.support.server import nav as _nav
+from tests.support.server import open_page, wait_idle
 
 HOSTILE = ("[click here to log in](https://evil.example/login)", "![x](https://evil.example/track.png)")
 

@@ -1,0 +1,82 @@
+"""Build, compile, save and load the Keras model described by an Architecture.
+
+Imports TensorFlow/Keras: only pages and commands that need a real network use it.
+Layer names match `cnn_core.formulas.layer_table`, so rows and layers pair by name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import keras
+
+from cnn_core.architecture import SEED, Architecture, TrainingRecipe
+
+ASSETS = Path(__file__).resolve().parents[1] / "assets"  # cnn_core/assets
+SHIPPED_MODEL = ASSETS / "seed_cnn.keras"
+SHIPPED_INFO = ASSETS / "seed_cnn.json"
+
+_OPTIMIZERS = {
+    "adam": lambda lr: keras.optimizers.Adam(lr),
+    "sgd": lambda lr: keras.optimizers.SGD(lr, momentum=0.9),
+    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
+    "adagrad": lambda lr: keras.optimizers.Adagrad(lr),
+    "adadelta": lambda lr: keras.optimizers.Adadelta(lr),
+    "nadam": lambda lr: keras.optimizers.Nadam(lr),
+}
+
+
+def build_model(arch: Architecture = SEED) -> keras.Sequential:
+    """The uncompiled Keras model for `arch` (weights freshly initialised)."""
+    layers: list = [keras.Input(shape=arch.input_shape, name="image")]
+    for i, b in enumerate(arch.conv_blocks, start=1):
+        layers.append(
+            keras.layers.Conv2D(
+                b.filters,
+                b.kernel_size,
+                strides=b.stride,
+                padding=b.padding,
+                activation=b.activation,
+                name=f"conv{i}",
+            )
+        )
+        if b.pool == "max":
+            layers.append(keras.layers.MaxPooling2D(b.pool_size, name=f"pool{i}"))
+        elif b.pool == "average":
+            layers.append(keras.layers.AveragePooling2D(b.pool_size, name=f"pool{i}"))
+    layers.append(keras.layers.Flatten(name="flatten"))
+    for j, d in enumerate(arch.dense_layers, start=1):
+        layers.append(keras.layers.Dense(d.units, activation=d.activation, name=f"dense{j}"))
+    layers.append(keras.layers.Dense(arch.num_classes, activation="softmax", name="output"))
+    return keras.Sequential(layers, name="cnn")
+
+
+def compile_model(model: keras.Model, recipe: TrainingRecipe) -> keras.Model:
+    """Attach the recipe's optimizer, loss and metrics to `model` (in place; returned for chaining)."""
+    model.compile(
+        optimizer=_OPTIMIZERS[recipe.optimizer](recipe.learning_rate),
+        loss=recipe.loss,
+        metrics=list(recipe.metrics),
+    )
+    return model
+
+
+class ModelFileError(RuntimeError):
+    """A model file is missing or damaged; the message says which and what to do."""
+
+
+def load_model(path: Path | str | None = None) -> keras.Model:
+    """Load a `.keras` file (default: the shipped model) with Keras' safe_mode on (no code from the file).
+
+    Raises ModelFileError when the file is missing or cannot be read as a Keras model.
+    """
+    path = Path(path or SHIPPED_MODEL)
+    if not path.is_file():
+        raise ModelFileError(f"The model file {path} is missing. Reinstall the app or retrain it (see README).")
+    try:
+        return keras.models.load_model(path, safe_mode=True)
+    except Exception as e:  # noqa: BLE001 - zip, h5 and config errors all mean the same to a learner
+        raise ModelFileError(
+            f"The model file {path.name} is damaged and could not be loaded ({type(e).__name__}). "
+            "Restore it from git or retrain it with `python -m cnn_core.nn.train` (see README)."
+        ) from e

@@ -1,0 +1,1 @@
+"""Page tests: every page run through Streamlit's AppTest (no browser)."""

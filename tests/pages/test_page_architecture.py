@@ -1,0 +1,154 @@
+"""AppTest of the Architecture page: the live table, the editors, invalid networks, the Keras check."""
+
+import subprocess
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.architecture import PRESETS, SEED
+from cnn_core.formulas import layer_table
+from ui import state
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _open() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("app_pages/architecture.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _total(at) -> str:
+    return next(m.value for m in at.metric if m.label == "Total parameters")
+
+
+def _table(at):
+    return at.table[0].value
+
+
+def test_default_render_shows_the_seed_numbers():
+    at = _open()
+    assert _total(at) == "95,082"
+    t = _table(at)
+    assert t["Parameters"].iloc[-1] == "95,082"
+    assert list(t["Output shape"]) == [
+        "28 x 28 x 1", "26 x 26 x 32", "13 x 13 x 32", "11 x 11 x 64", "5 x 5 x 64", "3 x 3 x 64",
+        "576", "64", "32", "10", "",
+    ]  # fmt: skip
+    formulas = " ".join(t["Output size: formula = value"])
+    for n in ("= 26", "= 13", "= 11", "= 5", "= 3", "= 576"):
+        assert n in formulas
+    params = " ".join(t["Parameters: formula = value"])
+    for n in ("320", "18,496", "36,928", "2,080", "330", "95,082"):
+        assert n in params
+    assert at.session_state[state.ARCHITECTURE] == SEED
+    assert not at.error
+    assert any("Q23" in e.label for e in at.expander)
+
+
+def test_changing_filters_gives_keras_total():
+    keras_model = pytest.importorskip("cnn_core.nn.model")
+    at = _open()
+    at.number_input(key="arch_c1_filters").set_value(16).run()
+    edited = replace(SEED, conv_blocks=(replace(SEED.conv_blocks[0], filters=16), *SEED.conv_blocks[1:]))
+    expected = keras_model.build_model(edited).count_params()
+    assert _total(at) == f"{expected:,}" == "85,706"
+    assert at.session_state[state.ARCHITECTURE] == edited
+    at.button(key="arch_check_keras").click().run()
+    assert not at.exception
+    assert any("Keras agrees on every layer" in s.value and "85,706" in s.value for s in at.success)
+    assert at.table[1].value["Param #"].iloc[-1] == "85,706"
+
+
+def test_invalid_network_is_explained_and_highlighted():
+    at = _open()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    at.number_input(key="arch_c4_kernel_size").set_value(7).run()
+    at.selectbox(key="arch_c4_padding").set_value("valid").run()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "conv4 cannot exist" in at.error[0].value and "7x7 kernel does not fit" in at.error[0].value
+    assert "⚠ conv4" in list(_table(at)["Layer"])
+    kept = at.session_state[state.ARCHITECTURE]  # the Train page keeps the last buildable network
+    assert layer_table(kept).valid and len(kept.conv_blocks) == 4
+    assert any("cannot be built, so the Train page keeps the last one" in w.value for w in at.warning)
+    at.button(key="arch_check_keras").click().run()  # Keras refuses; the page says so calmly
+    assert not at.exception
+    assert any("Keras refused" in w.value for w in at.warning)
+
+
+def test_presets_and_dense_editing():
+    at = _open()
+    for name, arch in PRESETS.items():
+        at.selectbox(key="arch_preset").set_value(name).run()
+        assert not at.exception
+        assert _total(at) == f"{layer_table(arch).total_params:,}", name
+        assert at.session_state[state.ARCHITECTURE] == arch
+    at.selectbox(key="arch_preset").set_value("seed").run()
+    at.number_input(key="arch_n_dense").set_value(0).run()
+    assert _total(at) == f"{3 * 3 * 64 * 10 + 10 + 320 + 18_496 + 36_928:,}"
+
+
+def test_edits_survive_a_visit_to_another_page():
+    at = _open()
+    at.number_input(key="arch_c2_filters").set_value(10).run()
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/architecture.py").run()
+    assert at.number_input(key="arch_c2_filters").value == 10
+    assert at.session_state[state.ARCHITECTURE].conv_blocks[1].filters == 10
+
+
+def test_page_imports_tensorflow_only_for_the_keras_check():
+    code = f"""
+import sys
+sys.path.insert(0, {str(ROOT)!r})
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(ROOT / "app.py")!r}, default_timeout=120)
+at.run()
+at.switch_page("app_pages/architecture.py").run()
+at.number_input(key="arch_c1_filters").set_value(16).run()
+print("before", "tensorflow" in sys.modules, "keras" in sys.modules)
+at.button(key="arch_check_keras").click().run()
+print("after", "tensorflow" in sys.modules, [s.value[:30] for s in at.success])
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=180, cwd=ROOT)
+    lines = r.stdout.strip().splitlines()
+    assert "before False False" in lines, r.stdout + r.stderr[-2000:]
+    assert any(line.startswith("after True") and "Keras agrees" in line for line in lines), r.stdout
+
+
+def test_answers_carry_the_article_numbers_as_plain_text():
+    from ui.architecture.text import _answers
+
+    answers = dict(_answers())
+    text = " ".join(answers.values())
+    assert "*" not in text  # Markdown would turn a*b*c into emphasis
+    for n in ("26", "320", "18,496", "36,928", "2,080", "330", "576", "13"):
+        assert n in text, n
+    assert [t.split(".")[0] for t in answers] == ["Q18", "Q19", "Q20", "Q21", "Q23", "Q28", "Q29", "Q31"]
+
+
+def test_hidden_blocks_unbuildable_networks_and_the_preset_survive():
+    at = _open()
+    at.selectbox(key="arch_preset").set_value("wide").run()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    at.number_input(key="arch_c4_filters").set_value(100).run()
+    at.number_input(key="arch_n_conv").set_value(3).run()  # block 4 hidden: Streamlit drops its widgets
+    at.run()
+    at.number_input(key="arch_n_conv").set_value(4).run()
+    assert at.number_input(key="arch_c4_filters").value == 100
+    at.number_input(key="arch_c4_kernel_size").set_value(7).run()
+    at.selectbox(key="arch_c4_padding").set_value("valid").run()  # cannot be built
+    assert len(at.error) == 1
+    at.switch_page("app_pages/data.py").run()
+    at.switch_page("app_pages/architecture.py").run()
+    assert (
+        at.number_input(key="arch_c4_kernel_size").value == 7 and at.selectbox(key="arch_c4_padding").value == "valid"
+    )
+    assert at.selectbox(key="arch_preset").value == "wide"
+    assert len(at.error) == 1 and not at.exception

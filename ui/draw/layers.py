@@ -1,0 +1,156 @@
+"""Every layer's output for the learner's digit, in order, with its shape, formula and one sentence.
+
+Answers Q22, Q26, Q27, Q29 and Q30 beside the layer they are about. Shapes and
+formulas come from cnn_core.formulas (rows paired with the model's layers by name).
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import streamlit as st
+
+from cnn_core.formulas import LayerRow
+from cnn_core.nn.features import FeatureReader, Reading, tile_maps
+from ui.draw import figures as img
+
+COLS = 8  # feature maps per mosaic row
+
+
+def caption(row: LayerRow) -> str:
+    """One sentence of what this layer does, with its own numbers."""
+    if row.kind == "Conv2D":
+        c = row.output_shape[-1]
+        return (
+            f"Each of the {c} maps is the layer's input slid under one learned kernel ({row.config}); Keras "
+            "computes a cross-correlation, adds a bias, and the activation keeps only the positive matches, "
+            "so a map is bright where its kernel's pattern is found."
+        )
+    if row.kind in ("MaxPooling2D", "AveragePooling2D"):
+        how = "keeps the largest value" if row.kind == "MaxPooling2D" else "keeps the average"
+        return (
+            f"Pooling ({row.config}) {how} of each window, map by map: each side shrinks, the number of maps "
+            "stays, and a feature found a pixel further away still counts."
+        )
+    if row.kind == "Flatten":
+        return (
+            f"Flatten lays the {' x '.join(map(str, row.input_shape))} maps out as one list of "
+            f"{row.output_shape[0]:,} numbers (nothing is learned) so that dense layers can weigh every one."
+        )
+    if row.name == "output":
+        return (
+            "Ten scores, one per digit, each a weighted sum of the previous layer; softmax turns them into "
+            "probabilities that add up to 1, and the largest is the prediction."
+        )
+    return (
+        f"Each of the {row.output_shape[0]} units adds up every value of the layer before with its own weights "
+        f"plus a bias, then applies {row.config.split(', ')[-1]}: it responds to a combination of features."
+    )
+
+
+def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
+    """(question, answer in our own words) for the layer `name` of the seed-like networks."""
+    r = rows[name]
+    shape = " x ".join(map(str, r.output_shape))
+    if name == "conv1":
+        return (
+            "Q22. What do the feature maps look like after the first convolution?",
+            f"They are the {r.output_shape[-1]} pictures above, computed for your own digit: {shape}, one per "
+            "kernel. Each kernel looks for one small pattern (a horizontal edge, a vertical edge, a diagonal, "
+            "the inside of a stroke...), so your digit appears many times, each copy lighting up a different "
+            "part of it. A map that is almost dark means its pattern is nearly absent from your digit.",
+        )
+    if name == "pool1":
+        return (
+            "Q26. What do the maps look like after the first max pooling?",
+            f"The same number of maps, each a coarser copy of a conv1 map: {shape} "
+            f"(size formula: `{r.shape_formula}`). The bright strokes survive because the maximum keeps them; "
+            "the exact position within each 2x2 window is forgotten.",
+        )
+    if name == "conv2":
+        return (
+            "Q27. What do the maps look like after the second convolution?",
+            f"{shape}. Each of these kernels spans all the maps of the layer below ({r.config}; "
+            f"`{r.params_formula}` parameters), so a map responds to a combination of strokes such as a corner, "
+            "a curve or a crossing, not to one edge. They are harder to read by eye: they are built for the "
+            "network, not for us.",
+        )
+    if name == "pool2":
+        return (
+            "Q29. What size are the maps after the second max pooling?",
+            f"{shape}: `{r.shape_formula}`. With an odd input the last row and column have no complete 2x2 "
+            "window and are dropped. Each cell now sums up a large region of the digit.",
+        )
+    if name == "conv3":
+        return (
+            "Q30. What do the maps look like after the third convolution?",
+            f"{shape}: only {math.prod(r.output_shape[:2])} positions per map, each seeing most of the digit "
+            "through the layers below. The maps no longer look like your drawing; they say which large parts "
+            "are present, roughly where. Flattened, these numbers are what the dense layers read.",
+        )
+    return None
+
+
+def _title(row: LayerRow) -> str:
+    shape = " x ".join(map(str, row.output_shape))
+    return f"<b>{row.name}</b> · {row.kind} · output <b>{shape}</b>"
+
+
+def _caption(row: LayerRow) -> str:
+    e = html.escape
+    return f"{e(caption(row))} Size: <code>{e(row.shape_formula)}</code>. Parameters: <code>{e(row.params_formula)}</code>."
+
+
+def _maps(maps, shared: bool) -> str:
+    c = maps.shape[-1]
+    cols = min(COLS if c <= 32 else 2 * COLS, c)
+    tiles = tile_maps(maps, cols=cols, shared_scale=shared)
+    label = "activation" if shared else "share of map max"
+    scale = "one colour scale for the whole layer" if shared else "each map scaled to its own maximum"
+    return img.mosaic(tiles, label, f"{c} feature maps, numbered 0 to {c - 1} left to right, top to bottom; {scale}.")
+
+
+def layers(reading: Reading, rows: dict[str, LayerRow], shared: bool) -> None:
+    """Every layer's output for this digit, in order, each with its caption, formula and question answered.
+
+    All in ONE html element: a few dozen Streamlit elements took the browser ~0.4 s more to lay out.
+    """
+    parts = []
+    for name, out in reading.layers.items():
+        row = rows.get(name)
+        if row is None:
+            continue
+        body = (
+            _maps(out, shared) if out.ndim == 3 else img.strip(out, "value", f"{len(out)} values, unit 0 on the left.")
+        )
+        parts.append(img.section(_title(row), _caption(row), body, _answer(name, rows)))
+    img.show("".join(parts))
+
+
+def focus(reader: FeatureReader, reading: Reading) -> None:
+    """One feature map large, beside the kernel slices that made it."""
+    names = [n for n, o in reading.layers.items() if o.ndim == 3]
+    c1, c2 = st.columns([1, 2])
+    name = c1.selectbox("Layer", names, key="draw_focus_layer")
+    maps = reading.layers[name]
+    j = c2.slider("Feature map", 0, maps.shape[-1] - 1, 0, key=f"draw_focus_map_{name}")
+    conv = name.replace("pool", "conv")
+    try:
+        k, bias = reader.kernels(conv, j)
+    except ValueError:
+        k, bias = None, 0.0
+    parts = [img.single(maps[..., j], "activation", f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")]
+    if k is not None:
+        kt = tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
+        n_in = k.shape[2]
+        what = f"{k.shape[0]}x{k.shape[1]} weights for each of its {n_in} input map{'s' if n_in > 1 else ''}"
+        parts.append(img.signed(kt, "weight", f"{conv} kernel {j}: {what}"))
+    img.show(img.side_by_side(*parts))
+    src = "the previous layer's maps" if k is None or k.shape[2] > 1 else "the 28x28 input"
+    st.caption(
+        f"Left: map {j} of {name}. Right: the weights of kernel {j} of {conv}, one {k.shape[0] if k is not None else 0}"
+        f"x{k.shape[1] if k is not None else 0} grid per channel of {src}, bias {bias:+.3f}; red weights reward "
+        "brightness under them, blue weights penalise it."
+        + (" Pooling has no weights: this map is the pooled copy of that kernel's output." if conv != name else "")
+    )

@@ -1,0 +1,1 @@
+"""The evaluate page's helpers: inputs (widgets in, plain values out), sections, figures, text."""

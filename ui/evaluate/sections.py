@@ -1,0 +1,131 @@
+"""Evaluate page sections: one test image, the classification report, the confusion drill-down, mistakes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from cnn_core import metrics
+from cnn_core.preprocess import one_hot
+from ui import state
+from ui.evaluate.figures import TestResult, confusion_figure, digit_figure, probability_figure
+
+DEFAULT_IMAGE = 7349  # the article's example (Q39)
+GALLERY_MAX = 24
+
+
+def one_image(res: TestResult, x_test: np.ndarray) -> None:
+    """Q39: a test image, its true label and one-hot vector, the probabilities and the argmax."""
+    i = int(st.number_input("Test image number", 0, len(x_test) - 1, DEFAULT_IMAGE, help="0 to 9,999"))
+    true, probs = int(res.labels[i]), res.probs[i]
+    left, right = st.columns([1, 2])
+    left.plotly_chart(digit_figure(x_test[i], f"Test image #{i}"), key="one-image")
+    right.plotly_chart(probability_figure(probs, true), key="one-probs")
+    hot = one_hot(true).astype(int).tolist()
+    pred = int(res.predicted[i])
+    st.markdown(
+        f"True label **{true}**, one-hot `{hot}`. The model's probability vector has 10 entries that add up "
+        f"to 1; its largest entry (the argmax) is at **{pred}** with probability {probs[pred]:.4f}, so the "
+        f"model answers {pred}: {'right' if pred == true else 'wrong'}."
+    )
+
+
+def report_section(res: TestResult) -> None:
+    """The classification report, and Q40 / Q41 read from this model's own numbers."""
+    frame = pd.DataFrame(res.report.rows())
+    st.dataframe(
+        frame.style.format({"precision": "{:.4f}", "recall": "{:.4f}", "f1": "{:.4f}", "support": "{:,}"}),
+        hide_index=True,
+        height=36 * (len(frame) + 1) + 4,  # every row visible, averages included
+    )
+    r = res.report
+    cm = res.confusion
+    st.markdown(
+        f"**Q40, precision of 7 = {r.precision[7]:.2f}:** when this model says 7 it is right "
+        f"{r.precision[7]:.1%} of the time ({cm[7, 7]:,} of the {cm[:, 7].sum():,} images it called 7). "
+        f"**Q41, recall of 8 = {r.recall[8]:.2f}:** of all {r.support[8]:,} real 8s in the test set it finds "
+        f"{r.recall[8]:.1%} ({cm[8, 8]:,}); the others were called something else."
+    )
+    st.caption(
+        "F1 is the harmonic mean of precision and recall; the macro average weighs every digit the same, "
+        f"the weighted average by how many test images each digit has. Overall accuracy {r.accuracy:.4f}."
+    )
+
+
+def _gallery(indices: np.ndarray, res: TestResult, x_test: np.ndarray, key: str) -> int | None:
+    """Thumbnails with true/predicted/confidence; returns the index the learner picks, if any."""
+    if len(indices) == 0:
+        st.info("No test images in this cell.")
+        return None
+    shown = indices[:GALLERY_MAX]
+    captions = [f"#{i}: {res.labels[i]}→{res.predicted[i]} ({res.probs[i, res.predicted[i]]:.0%})" for i in shown]
+    st.image([x_test[i] for i in shown], caption=captions, width=84)
+    if len(indices) > GALLERY_MAX:
+        st.caption(f"Showing {GALLERY_MAX} of {len(indices):,} images.")
+    return st.selectbox("Look closer at", [None, *shown.tolist()], key=f"pick-{key}", format_func=_name)
+
+
+def _name(i) -> str:
+    return "choose an image" if i is None else f"test image #{i}"
+
+
+def _open_on_draw(i: int, res: TestResult, x_test: np.ndarray, key: str) -> None:
+    left, right = st.columns([1, 2])
+    left.plotly_chart(digit_figure(x_test[i], f"Test image #{i} (true {res.labels[i]})"), key=f"img-{key}")
+    right.plotly_chart(probability_figure(res.probs[i], int(res.labels[i])), key=f"probs-{key}")
+    if st.button(f"Open #{i} on the Draw page's layer view", key=f"draw-{key}"):
+        st.session_state[state.DRAW_TEST_IMAGE] = int(i)
+        st.switch_page("app_pages/draw.py")
+
+
+CELL_FOR, TRUE_KEY, PRED_KEY = "eval_cell_for", "eval_true", "eval_pred"
+
+
+def _cell_clicked() -> None:
+    """A click on the confusion matrix selects that cell in the two boxes."""
+    points = st.session_state["confusion"].selection.get("points", [])
+    if points:
+        st.session_state[TRUE_KEY] = int(round(points[0]["y"]))
+        st.session_state[PRED_KEY] = int(round(points[0]["x"]))
+
+
+def confusion_section(res: TestResult, x_test: np.ndarray) -> None:
+    """Heatmap (counts or row shares) and the images of one selected cell."""
+    normalised = st.toggle("Normalise each row (share of each true digit)", value=False)
+    t0, p0 = metrics.largest_confusion(res.confusion)
+    if st.session_state.get(CELL_FOR) != res.model_id or TRUE_KEY not in st.session_state:  # new model / back
+        st.session_state[CELL_FOR] = res.model_id
+        st.session_state[TRUE_KEY], st.session_state[PRED_KEY] = t0, p0
+    c1, c2 = st.columns(2)
+    t = c1.selectbox("True digit", range(10), key=TRUE_KEY)
+    p = c2.selectbox("Predicted digit", range(10), key=PRED_KEY)
+    st.plotly_chart(
+        confusion_figure(res.confusion, normalised, (t, p)),
+        key="confusion",
+        on_select=_cell_clicked,
+        selection_mode="points",
+    )
+    st.caption(
+        "Click a cell (or use the two boxes) to see its images. "
+        f"Rows are the true digits, columns the model's answers; the {res.confusion.sum():,} counts add up to "
+        f"the whole test set and the diagonal ({np.trace(res.confusion):,}) is what it got right. The largest "
+        f"mix-up is {t0} read as {p0} ({res.confusion[t0, p0]:,} images). The red box is the selected cell."
+    )
+    idx = metrics.cell_indices(res.labels, res.predicted, t, p)
+    st.markdown(f"**{len(idx):,} test images of a true {t} predicted as {p}** (caption: true→predicted, confidence)")
+    pick = _gallery(idx, res, x_test, "cell")
+    if pick is not None:
+        _open_on_draw(pick, res, x_test, "cell")
+
+
+def mistakes_section(res: TestResult, x_test: np.ndarray, n: int = 12) -> None:
+    """The wrong answers the model was surest of."""
+    idx = metrics.most_confident_mistakes(res.probs, res.labels, n)
+    wrong = len(res.labels) - res.correct
+    st.markdown(
+        f"The model gets {wrong:,} of {len(res.labels):,} test images wrong; these {len(idx)} it was surest of."
+    )
+    pick = _gallery(idx, res, x_test, "mistakes")
+    if pick is not None:
+        _open_on_draw(pick, res, x_test, "mistakes")

@@ -1,0 +1,1 @@
+"""The kernels page's helpers: inputs (widgets in, plain values out), sections, figures, text."""
