@@ -1,10 +1,10 @@
 """Evaluate: how well the active model does on the 10,000 test images it never trained on."""
 
 import streamlit as st
-from ui.evaluate.sections import confusion_section, mistakes_section, one_image, report_section
 
 from ui import models
 from ui.evaluate.figures import test_result
+from ui.evaluate.sections import confusion_section, mistakes_section, one_image, report_section
 from ui.resources import mnist_with_progress_bar
 
 st.title("Evaluate the network")

@@ -20,7 +20,7 @@ if pic is None:
 
 
 @st.fragment  # a change below reruns only this part, so the new output is drawn sooner
-def explore(pic: inputs.Picture) -> None:
+def explore(pic: inputs.KernelPicture) -> None:
     view = inputs.pick_view()
     if view == inputs.VIEW_POOLING:
         sections.show_pooling(pic)

@@ -23,7 +23,9 @@ DRAW, UPLOAD = "Draw", "Upload a photo"
 
 
 @dataclass
-class Picture:
+class DigitInput:
+    """The Draw page's input before it is read: pixels from the canvas, an upload or an MNIST test image."""
+
     pixels: np.ndarray | None  # what cnn_core.digits reads; None when there is nothing yet
     source: str  # "canvas", "upload" or "test"
     is_mnist: bool = False  # already a 28x28 MNIST image: no preprocessing needed
@@ -40,7 +42,7 @@ def _clear_canvas() -> None:
     st.session_state[CANVAS_GEN] = st.session_state.get(CANVAS_GEN, 0) + 1
 
 
-def canvas() -> Picture:
+def canvas() -> DigitInput:
     """The drawing canvas (white on black), its stroke width slider and a Clear button."""
     from streamlit_drawable_canvas import st_canvas  # registers its assets: needs a running app
 
@@ -65,29 +67,29 @@ def canvas() -> Picture:
     )
     st.button("Clear", icon=":material/delete:", on_click=_clear_canvas)
     st.caption("Draw one digit, large, in the black square; the toolbar's arrows undo and redo strokes.")
-    return Picture(result.image_data, "canvas")
+    return DigitInput(result.image_data, "canvas")
 
 
-def upload() -> Picture:
+def upload() -> DigitInput:
     """A photo or scan of a handwritten digit; None (with a friendly message) when it cannot be read."""
     f = st.file_uploader(
         "A photo of one handwritten digit (up to 10 MB)", type=["png", "jpg", "jpeg", "bmp", "gif", "webp"]
     )
     if f is None:
-        return Picture(None, "upload", note="Upload a picture of a single digit, dark on light or light on dark.")
+        return DigitInput(None, "upload", note="Upload a picture of a single digit, dark on light or light on dark.")
     try:
         d = decode_small(f.getvalue(), MAX_SIDE)  # never held full size (a 36-megapixel photo is 108 MB)
     except BadImage as e:
         st.error(f"{plain(f.name)} cannot be used: {e}", icon=":material/image_not_supported:")
-        return Picture(None, "upload", note="Try another picture, or draw the digit instead.")
-    return Picture(d.pixels, "upload", shrunk=d.shrunk)
+        return DigitInput(None, "upload", note="Try another picture, or draw the digit instead.")
+    return DigitInput(d.pixels, "upload", shrunk=d.shrunk)
 
 
 def _back_to_drawing() -> None:
     st.session_state[state.DRAW_TEST_IMAGE] = None
 
 
-def test_image(index: int) -> Picture:
+def test_image(index: int) -> DigitInput:
     """MNIST test image `index`, sent from the Evaluate page, with a button back to drawing."""
     st.button("Back to drawing", icon=":material/draw:", on_click=_back_to_drawing)
     try:
@@ -95,17 +97,17 @@ def test_image(index: int) -> Picture:
     except KeyError:
         data = resources.mnist_with_progress_bar()
         if data is None:
-            return Picture(None, "test", note="This test image needs the full MNIST dataset.")
+            return DigitInput(None, "test", note="This test image needs the full MNIST dataset.")
         (_, _), (x, y) = data
         if not 0 <= index < len(x):
             st.warning(f"There is no test image #{index}; the test set has {len(x):,}.")
-            return Picture(None, "test")
+            return DigitInput(None, "test")
         image, label = x[index], int(y[index])
     st.image(image, caption=f"MNIST test image #{index} (its label: {label})", width=CANVAS_SIZE)
-    return Picture(image, "test", is_mnist=True, note=f"MNIST test image #{index}, label {label}")
+    return DigitInput(image, "test", is_mnist=True, note=f"MNIST test image #{index}, label {label}")
 
 
-def picture() -> Picture:
+def picture() -> DigitInput:
     """The learner's input: a test image sent from Evaluate if any, else the canvas or an upload."""
     index = st.session_state.get(state.DRAW_TEST_IMAGE)
     if index is not None:

@@ -9,11 +9,11 @@ from cnn_core.digits import STEP_OFF, STEP_TITLES, STEPS, Preprocessed, display,
 from cnn_core.nn.features import UNSURE_GAP, UNSURE_TOP, Reading, read_picture, reader_for
 from ui.draw import bars as fig
 from ui.draw import figures as img
-from ui.draw.inputs import Picture
+from ui.draw.inputs import DigitInput
 from ui.keep import keep, last
 
 
-def read(model, pic: Picture, switches: dict[str, bool] | None) -> tuple[Preprocessed, Reading]:
+def read(model, pic: DigitInput, switches: dict[str, bool] | None) -> tuple[Preprocessed, Reading]:
     """The page's one call: preprocess the picture (never inverting the canvas) and read it.
 
     Raises digits.EmptyDrawing, digits.NotADigit or digits.BadDrawing, as `digits.preprocess` does.

@@ -34,7 +34,9 @@ VIEW_FILTER, VIEW_STEPS, VIEW_POOLING = "Input, kernel and output", "One window 
 
 
 @dataclass
-class Picture:
+class KernelPicture:
+    """The picture the Kernels page slides its kernels over, in grey (and in colour when it has colour)."""
+
     grey: np.ndarray  # (H, W) float64 in 0..255: what the kernels slide over
     colour: np.ndarray | None  # (H, W, 3) uint8 when the source is in colour
     label: str
@@ -62,13 +64,13 @@ def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
     return None if m is None else m[1]
 
 
-def _digit() -> Picture:
+def _digit() -> KernelPicture:
     test = _mnist_test()
     if test is not None:
         i = keep(
             "k_digit", st.number_input("MNIST test image number (0-9999)", 0, 9999, last("k_digit", 0), key="k_digit")
         )
-        return Picture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
+        return KernelPicture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
     s = resources.samples()
     options = s.indices.tolist()
     i = st.selectbox(
@@ -79,10 +81,10 @@ def _digit() -> Picture:
     )
     keep("k_digit_sample", i)
     img, label = s.by_test_index(i)
-    return Picture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
+    return KernelPicture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
 
 
-def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | None = None) -> Picture:
+def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | None = None) -> KernelPicture:
     """A picture ready to filter: long side at most MAX_SIDE, grey for the kernels, colour kept for display.
 
     `original` is the (height, width) in the file when the picture was already shrunk while decoding.
@@ -96,29 +98,29 @@ def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | Non
         )
     if small.ndim == 3:
         notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")
-        return Picture(as_grey_255(small), small, label, notes)
-    return Picture(as_grey_255(small), None, label, notes)
+        return KernelPicture(as_grey_255(small), small, label, notes)
+    return KernelPicture(as_grey_255(small), None, label, notes)
 
 
-def upload_picture(data: bytes, name: str) -> Picture:
-    """An uploaded file -> Picture, shrunk while decoding (a 36-megapixel photo is never held full size)."""
+def upload_picture(data: bytes, name: str) -> KernelPicture:
+    """An uploaded file -> KernelPicture, shrunk while decoding (a 36-megapixel photo is never held full size)."""
     d: Decoded = decode_small(data, MAX_SIDE)
     return _colour_picture(d.pixels, f"Your picture {name}", (d.height, d.width))
 
 
-def pick_picture() -> Picture | None:
+def pick_picture() -> KernelPicture | None:
     """The picture to filter, from the source the learner chooses; None (with a message) if unusable."""
     sources = [SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD]
     drawn = st.session_state.get(state.DRAWN_DIGIT)
     if drawn is not None:
         sources.append(SRC_DRAWN)
     src = keep(
-        "k_source", st.radio("Picture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
+        "k_source", st.radio("KernelPicture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
     )
     if src == SRC_PHOTO:
         return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
     if src == SRC_DRAWN and drawn is not None:
-        return Picture(as_grey_255(np.asarray(drawn)), None, "The digit you last drew on the Draw page (28x28)")
+        return KernelPicture(as_grey_255(np.asarray(drawn)), None, "The digit you last drew on the Draw page (28x28)")
     if src == SRC_UPLOAD:
         up = st.file_uploader(
             "A PNG or JPEG picture (up to 10 MB)",

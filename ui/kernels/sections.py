@@ -14,7 +14,7 @@ from ui.errors import plain
 from ui.keep import keep, last, last_index
 from ui.kernels import text as T
 from ui.kernels.figures import OUTPUT, WINDOW, grid, grid_row
-from ui.kernels.inputs import Picture, Settings, editor_start
+from ui.kernels.inputs import KernelPicture, Settings, editor_start
 
 SMALL = 64  # outputs up to this size get their current pixel outlined
 
@@ -59,7 +59,7 @@ def show_size(f: filtering.Filtered) -> None:
         st.info(n, icon=":material/info:")
 
 
-def show_filtering(pic: Picture, kernel: Kernel, f: filtering.Filtered, s: Settings) -> None:
+def show_filtering(pic: KernelPicture, kernel: Kernel, f: filtering.Filtered, s: Settings) -> None:
     """Input, kernel and output side by side, the output-size formula, and the difference image."""
     oh, ow = f.output.shape
     h, w = f.image.shape
@@ -193,7 +193,7 @@ def show_steps(f: filtering.Filtered, kernel: Kernel) -> None:
     st.fragment(run_every=1.0 if playing else None)(_step_body)(f, kernel, playing)
 
 
-def show_pooling(pic: Picture) -> None:
+def show_pooling(pic: KernelPicture) -> None:
     """Max and average pooling on an editable 6x6 matrix, then on the chosen picture."""
     st.markdown(T.POOLING)
     c1, c2 = st.columns([3, 2])
