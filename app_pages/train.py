@@ -10,7 +10,7 @@ from ui.resources import mnist_with_progress_bar
 from ui.train import progress
 from ui.train.inputs import architecture_picker, cost_note, keep_settings, recipe_controls
 from ui.train.sections import kernels_section, runs_section
-from ui.train.text import answers
+from ui.train.text import answers, precision_note
 
 st.title("Train the network")
 st.markdown(
@@ -31,6 +31,7 @@ if not table.valid:
     st.stop()
 recipe = recipe_controls()
 refused = cost_note(table, recipe)
+st.caption(precision_note(job))
 
 busy = training.busy()
 c1, c2, _ = st.columns([1, 1, 3])

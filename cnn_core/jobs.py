@@ -106,6 +106,8 @@ class Job:
     keras_model: object = None  # only while training; afterwards see `weights` and `model`
     weights: bytes | None = None  # the learned weights (.weights.h5 bytes) once training has stopped
     loader: Callable | None = field(default=None, repr=False)  # set by the runner: weights -> Keras model
+    precision: str = ""  # "float32" or "bfloat16": what training computed in (cnn_core.precision)
+    precision_reason: str = ""  # why, in one sentence
     phase: str = "waiting"  # what the worker is doing now, in words
     phase_seconds: dict = field(default_factory=dict)  # seconds spent in each finished phase
     _phase_t0: float = 0.0

@@ -26,8 +26,15 @@ _OPTIMIZERS = {
 }
 
 
-def build_model(arch: Architecture = SEED) -> keras.Sequential:
-    """The uncompiled Keras model for `arch` (weights freshly initialised)."""
+def build_model(arch: Architecture = SEED, precision: str = "float32") -> keras.Sequential:
+    """The uncompiled Keras model for `arch` (weights freshly initialised).
+
+    precision "bfloat16" gives every hidden layer Keras' "mixed_bfloat16" policy (weights stay
+    float32, the multiply-adds run in bfloat16) and keeps the output layer in float32, so the
+    probabilities and the loss are computed exactly. The policies are set per layer, never with
+    Keras' process-wide `set_dtype_policy`: the server builds models on several threads at once.
+    """
+    policy = {"float32": "float32", "bfloat16": "mixed_bfloat16"}[precision]
     layers: list = [keras.Input(shape=arch.input_shape, name="image")]
     for i, b in enumerate(arch.conv_blocks, start=1):
         layers.append(
@@ -38,17 +45,31 @@ def build_model(arch: Architecture = SEED) -> keras.Sequential:
                 padding=b.padding,
                 activation=b.activation,
                 name=f"conv{i}",
+                dtype=policy,
             )
         )
         if b.pool == "max":
-            layers.append(keras.layers.MaxPooling2D(b.pool_size, name=f"pool{i}"))
+            layers.append(keras.layers.MaxPooling2D(b.pool_size, name=f"pool{i}", dtype=policy))
         elif b.pool == "average":
-            layers.append(keras.layers.AveragePooling2D(b.pool_size, name=f"pool{i}"))
-    layers.append(keras.layers.Flatten(name="flatten"))
+            layers.append(keras.layers.AveragePooling2D(b.pool_size, name=f"pool{i}", dtype=policy))
+    layers.append(keras.layers.Flatten(name="flatten", dtype=policy))
     for j, d in enumerate(arch.dense_layers, start=1):
-        layers.append(keras.layers.Dense(d.units, activation=d.activation, name=f"dense{j}"))
-    layers.append(keras.layers.Dense(arch.num_classes, activation="softmax", name="output"))
+        layers.append(keras.layers.Dense(d.units, activation=d.activation, name=f"dense{j}", dtype=policy))
+    layers.append(keras.layers.Dense(arch.num_classes, activation="softmax", name="output", dtype="float32"))
     return keras.Sequential(layers, name="cnn")
+
+
+def as_float32(model: keras.Model, arch: Architecture) -> keras.Model:
+    """A float32 copy of a (possibly mixed-precision) model of `arch`, with the same float32 weights.
+
+    What the learner reads (test accuracy, feature maps, saliency, a downloaded .keras file) comes
+    from this copy, so it is exact and loads on any machine, with or without bfloat16.
+    """
+    if all(layer.compute_dtype == "float32" for layer in model.layers):
+        return model
+    copy = build_model(arch)
+    copy.set_weights(model.get_weights())
+    return copy
 
 
 def compile_model(model: keras.Model, recipe: TrainingRecipe) -> keras.Model:

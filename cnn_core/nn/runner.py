@@ -18,6 +18,7 @@ import numpy as np
 from cnn_core import metrics
 from cnn_core.jobs import CANCELLED, NAN, NAN_MESSAGE, RUNNING, Job, is_bad_loss, steps_for
 from cnn_core.nn.model import build_model, compile_model
+from cnn_core.nn.precision import resolve as resolve_precision
 from cnn_core.nn.threads import configure_tf_threads
 from cnn_core.nn.train import fit, prepare
 from cnn_core.preprocess import to_model_input
@@ -103,7 +104,9 @@ def train(job: Job, mnist, callbacks=()) -> None:
     job.n_train = len(data.x_train)
     job.steps_per_epoch = steps_for(job.n_train, recipe)
     job.enter_phase("building the network")
-    model = compile_model(build_model(job.arch), recipe)
+    precision = resolve_precision()
+    job.precision, job.precision_reason = precision.name, precision.reason
+    model = compile_model(build_model(job.arch, precision.name), recipe)
     job.keras_model = model
     if job._cancel.is_set():
         job.state = CANCELLED
@@ -118,9 +121,11 @@ def train(job: Job, mnist, callbacks=()) -> None:
     if job.state == RUNNING and any(e.kind == "batch" for e in job.events[:3]):
         job.enter_phase("saving the weights")
         job.weights = weights_bytes(model)
-    if job.state == RUNNING and not job._cancel.is_set():
+    if job.state == RUNNING and not job._cancel.is_set() and job.weights is not None:
         job.enter_phase("scoring the 10,000 test images")
-        _score(job, model, data.x_test, data.y_test.argmax(axis=1))
+        # scored by the float32 model the learner will use (Evaluate, Draw, the download), not the
+        # bfloat16 one that trained: the accuracy shown is the accuracy of what they get
+        _score(job, model_for(job), data.x_test, data.y_test.argmax(axis=1))
 
 
 def _score(job: Job, model, x_test: np.ndarray, labels: np.ndarray) -> None:
@@ -157,7 +162,7 @@ def model_for(job: Job) -> keras.Model:
         if model is not None:
             _MODELS.move_to_end(job.id)
             return model
-    model = build_model(job.arch)
+    model = build_model(job.arch)  # float32, whatever precision trained it: the weights are float32
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.weights.h5"
         path.write_bytes(job.weights)

@@ -22,7 +22,9 @@ import numpy as np
 
 from cnn_core.architecture import PRESETS, SEED_RECIPE, Architecture, TrainingRecipe
 from cnn_core.data import load_mnist
-from cnn_core.nn.model import build_model, compile_model
+from cnn_core.nn.model import as_float32, build_model, compile_model
+from cnn_core.nn.precision import resolve as resolve_precision
+from cnn_core.precision import SETTINGS
 from cnn_core.preprocess import one_hot, to_model_input
 
 
@@ -100,18 +102,26 @@ class StopAtTestAccuracy(keras.callbacks.Callback):
             self.model.stop_training = True
 
 
-def train_and_save(arch: Architecture, recipe: TrainingRecipe, out: Path, until: float | None = None) -> dict:
-    """Train from scratch, save to `out` and `out.with_suffix('.json')`; return the metrics written."""
+def train_and_save(
+    arch: Architecture, recipe: TrainingRecipe, out: Path, until: float | None = None, precision: str | None = None
+) -> dict:
+    """Train from scratch, save to `out` and `out.with_suffix('.json')`; return the metrics written.
+
+    `precision` is 'auto', 'float32' or 'bfloat16' (None: $CNN_EXPLAINER_PRECISION, else auto); the
+    saved model and every test figure are float32 whatever it trained in.
+    """
+    chosen = resolve_precision(precision)
     keras.utils.set_random_seed(recipe.seed)
     data = prepare(load_mnist(), recipe)
-    model = compile_model(build_model(arch), recipe)
+    trained = compile_model(build_model(arch, chosen.name), recipe)
     steps = int(np.ceil(len(data.x_train) * (1 - recipe.validation_split) / recipe.batch_size))
     callbacks = [TerminalProgress(steps)]
     if until is not None:
         callbacks.append(StopAtTestAccuracy(data.x_test, data.y_test, until))
     t0 = time.perf_counter()
-    history = fit(model, recipe, data, callbacks)
+    history = fit(trained, recipe, data, callbacks)
     seconds = time.perf_counter() - t0
+    model = compile_model(as_float32(trained, arch), recipe)
     test_loss, test_acc = model.evaluate(data.x_test, data.y_test, batch_size=1000, verbose=0)
     h = history.history
     info = {
@@ -127,6 +137,8 @@ def train_and_save(arch: Architecture, recipe: TrainingRecipe, out: Path, until:
         "test_accuracy": float(test_acc),
         "history": h,
         "training_seconds": round(seconds, 1),
+        "precision": chosen.name,
+        "precision_reason": chosen.reason,
         "versions": {
             "python": platform.python_version(),
             "keras": keras.__version__,
@@ -157,10 +169,17 @@ def main(argv=None) -> int:
         default=None,
         help="stop after the first epoch whose test accuracy reaches this",
     )
+    p.add_argument(
+        "--precision",
+        choices=SETTINGS,
+        default=None,
+        help="compute format while training (default: $CNN_EXPLAINER_PRECISION, else auto: bfloat16 where the "
+        "processor has it); the saved model is float32 either way",
+    )
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args(argv)
     recipe = SEED_RECIPE.with_(epochs=a.epochs, seed=a.seed, train_size=a.train_size)
-    info = train_and_save(PRESETS[a.preset], recipe, a.out, a.until_test_accuracy)
+    info = train_and_save(PRESETS[a.preset], recipe, a.out, a.until_test_accuracy, a.precision)
     info.pop("history")
     print(json.dumps(info, indent=2))
     return 0

@@ -38,6 +38,7 @@ def test_train_small_job_until_done():
     assert done and "test accuracy" in done[0]
     runs = next(d.value for d in at.dataframe if "state" in d.value.columns)
     assert len(runs) == 1 and runs.iloc[0]["state"] == "done"
+    assert runs.iloc[0]["precision"] in ("float32", "bfloat16")  # what the run computed in, from the run
     assert "Kernel number" in [n.label for n in at.number_input]
     assert "kernel #31 holds" in _texts(at)
 
@@ -133,3 +134,22 @@ def test_uses_the_architecture_page_network():
     assert at.selectbox[0].value == "edited on the Architecture page"
     n = layer_table(PRESETS["small"]).total_params
     assert any(f"{n:,} weights" in c.value for c in at.caption)
+
+
+@pytest.mark.parametrize(
+    "setting,flags,words",
+    [
+        ("auto", {"avx512_bf16"}, "Trains in **bfloat16**: 16-bit numbers that keep float32's range"),
+        ("auto", {"avx2"}, "Why not bfloat16: this processor has no bfloat16 instructions"),
+        ("float32", {"avx512_bf16"}, "Why not bfloat16: float32 was chosen in the settings"),
+    ],
+)
+def test_the_page_says_which_precision_training_uses_and_why(monkeypatch, setting, flags, words):
+    from cnn_core import precision
+
+    monkeypatch.setenv(precision.PRECISION_ENV, setting)
+    monkeypatch.setattr(precision, "cpu_flags", lambda path="/proc/cpuinfo": flags)
+    at = AppTest.from_file("../../app_pages/train.py", default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert any(words in c.value for c in at.caption), [c.value for c in at.caption]

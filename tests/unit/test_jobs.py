@@ -6,14 +6,23 @@ import threading
 
 import keras
 import numpy as np
+import pytest
 
 from cnn_core import jobs, settings
 from cnn_core.architecture import Architecture, ConvBlock, DenseLayer, TrainingRecipe
 from cnn_core.job_registry import JobRegistry
 from cnn_core.nn.runner import train
+from cnn_core.precision import PRECISION_ENV
 from tests.support.jobs import TINY
 
 RECIPE = TrainingRecipe(epochs=2, batch_size=32, train_size=300, validation_split=0.1)
+
+
+@pytest.fixture(autouse=True, params=["float32", "bfloat16"])
+def precision(request, monkeypatch):
+    """Every job test runs in both compute formats: the runner must behave the same under bfloat16."""
+    monkeypatch.setenv(PRECISION_ENV, request.param)
+    return request.param
 
 
 class AtBatch(keras.callbacks.Callback):
@@ -41,7 +50,7 @@ def test_max_jobs_from_env(monkeypatch):
     assert settings.default_max_jobs() == 1
 
 
-def test_completes_with_ordered_events_history_and_kernels(small):
+def test_completes_with_ordered_events_history_and_kernels(small, precision):
     reg = JobRegistry(train, 1)
     job = reg.wait(reg.submit(TINY, RECIPE, small).id)
     assert job.state == jobs.DONE, job.message
@@ -58,6 +67,9 @@ def test_completes_with_ordered_events_history_and_kernels(small):
     assert len(job.kernels) == 3 and job.kernels[0].shape == (3, 3, 1, 4)  # before training + each epoch
     assert not np.allclose(job.kernels[0], job.kernels[-1])
     assert job.model is not None and 0 <= job.test_accuracy <= 1
+    assert job.precision == precision and job.precision_reason
+    assert {layer.compute_dtype for layer in job.model.layers} == {"float32"}  # what the learner reads
+    assert all(k.dtype == np.float32 for k in job.kernels)
     p = job.progress()
     assert p["done"] == p["total"] == 2 * steps and p["run_fraction"] == 1.0
 

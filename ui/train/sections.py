@@ -32,6 +32,7 @@ def runs_frame(runs: dict) -> pd.DataFrame:
                 "images": r.train_size,
                 "epochs": len(j.history),
                 "seconds": round(j.elapsed(), 1),
+                "precision": j.precision or "-",
                 "train acc": last.get("accuracy"),
                 "val acc": last.get("val_accuracy"),
                 "train loss": last.get("loss"),

@@ -5,6 +5,26 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import jobs
+from cnn_core.precision import PRECISION_ENV, choose
+
+BFLOAT16 = (
+    "Trains in **bfloat16**: 16-bit numbers that keep float32's range (the same 8 exponent bits) but only "
+    "8 bits of precision, so each multiply-add is half the work. The weights stay float32, and every number "
+    "on Evaluate and Draw is computed in float32."
+)
+FLOAT32 = "Trains in **float32** (32-bit numbers)."
+
+
+def precision_note(job: jobs.Job | None = None) -> str:
+    """One line on the number format training computes in and why: the run's, or the next run's."""
+    if job is not None and job.precision:
+        name, reason = job.precision, job.precision_reason
+    else:
+        chosen = choose()
+        name, reason = chosen.name, chosen.reason
+    head = BFLOAT16 if name == "bfloat16" else FLOAT32
+    why = "Why" if name == "bfloat16" else "Why not bfloat16"
+    return f"{head} {why}: {reason} (Set {PRECISION_ENV} to choose.)"
 
 
 def _pct(x) -> str:
