@@ -46,6 +46,14 @@ def _job_fit_seconds(mnist) -> float:
 
 
 def _throughput(mnist) -> list[Row]:
+    """The runner's own cost, both sides in float32 (bench_precision measures bfloat16 against this)."""
+    from bench.bench_precision import _setting
+
+    with _setting("float32"):
+        return _throughput_float32(mnist)
+
+
+def _throughput_float32(mnist) -> list[Row]:
     plain, runner = [], []
     for i in range(REPEATS):  # alternate the order so neither side always runs on a warmer process
         pair = (_plain_fit_seconds, _job_fit_seconds) if i % 2 == 0 else (_job_fit_seconds, _plain_fit_seconds)
@@ -62,7 +70,7 @@ def _throughput(mnist) -> list[Row]:
             baseline=n / p50(plain),
             ratio=round(ratio, 3),
             met=ratio <= 1.05,
-            notes=f"seed network, 10,000 images x 1 epoch, batch 64, {REPEATS} alternating runs each; "
+            notes=f"seed network, 10,000 images x 1 epoch, batch 64, float32 both, {REPEATS} alternating runs each; "
             f"ratio = runner time / fit time (runner {p50(runner):.1f} s, fit {p50(plain):.1f} s)",
         )
     ]
