@@ -5,10 +5,11 @@ import streamlit as st
 from cnn_core.formulas import layer_table
 from cnn_core.nn.keras_check import check_with_keras  # imports TensorFlow only when called
 from ui import state
-from ui.architecture.figures import cost_bars, cost_summary, diagram_summary, network_diagram
+from ui.architecture.figures import cost_bars, cost_summary
 from ui.architecture.inputs import architecture_editor, edited_architecture
 from ui.architecture.sections import show_keras_check, show_table, show_totals
 from ui.architecture.text import show_answers
+from ui.figures import diagram_summary, network_diagram
 
 KERAS_CHECKS = "arch_keras_checks"  # {Architecture: KerasCheck} for this session
 
@@ -18,11 +19,9 @@ st.write(
     "as you type, and Keras can check them."
 )
 
-arch = edited_architecture()
-editor = st.container()  # shown here, filled below: the browser gets the new numbers before the widgets
+arch = edited_architecture()  # read before the widgets are drawn: the browser gets the new numbers first
+editor = st.container()  # shown here, filled below
 table = layer_table(arch)
-if table.valid:  # the Train page must never receive a network Keras cannot build
-    st.session_state[state.ARCHITECTURE] = arch
 
 show_totals(table)
 left, right = st.columns([5, 2])
@@ -34,7 +33,9 @@ with right:
     show_answers()
 
 with editor:  # after the table, before the charts: three separate updates in the browser, table first
-    architecture_editor()
+    arch = architecture_editor()  # the same network, now from the drawn widgets: the rest of the page uses it
+if table.valid:  # the Train page must never receive a network Keras cannot build
+    st.session_state[state.ARCHITECTURE] = arch
 
 st.subheader("The network as a picture")
 st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", config={"displayModeBar": False})

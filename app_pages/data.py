@@ -3,12 +3,12 @@
 import numpy as np
 import streamlit as st
 
-from cnn_core.data import class_counts
+from cnn_core.data import N_TEST, N_TRAIN, SIDE, class_counts
 from cnn_core.preprocess import add_channel, normalise, one_hot
 from ui import figures, resources
 from ui.keep import keep, last
 
-st.title("The data: 70,000 handwritten digits")
+st.title(f"The data: {N_TRAIN + N_TEST:,} handwritten digits")
 mnist = resources.mnist_with_progress_bar()
 if mnist is None:
     s = resources.samples()
@@ -25,7 +25,8 @@ cols = st.columns(len(arrays))
 for col, (name, a) in zip(cols, arrays.items(), strict=True):
     col.metric(name, str(a.shape), help=f"dtype {a.dtype}, values {a.min()}..{a.max()}")
 st.caption(
-    "Images are 28x28 grids of brightness from 0 (black) to 255 (white); labels are the digit each image shows. "
+    f"Images are {SIDE}x{SIDE} grids of brightness from 0 (black) to 255 (white); labels are the digit each image "
+    "shows. "
     "The test images are kept apart: the network never trains on them, so they measure how well it generalises."
 )
 
@@ -52,7 +53,9 @@ img, label = x[i], int(y[i])
 left, right = st.columns([1, 3])
 left.image(img, caption=f"{split} #{i}: label {label}", width=200)
 left.write(f"Shape **{img.shape}**, dtype **{img.dtype}**, values {img.min()}..{img.max()}.")
-right.plotly_chart(figures.pixel_matrix(img, f"{split} #{i}: 28x28 pixel values (0-255)"), width="stretch")
+right.plotly_chart(
+    figures.pixel_matrix(img, f"{split} #{i}: {img.shape[0]}x{img.shape[1]} pixel values (0-255)"), width="stretch"
+)
 
 st.subheader("Preparing it for the network")
 reshaped, scaled, hot = add_channel(img), normalise(add_channel(img)), one_hot(label)

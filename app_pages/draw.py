@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from cnn_core.data import SIDE
 from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit
 from cnn_core.nn.features import layer_rows, reader_for, warm_up
 from ui import models, state
@@ -11,7 +12,7 @@ from ui.keep import keep, last
 st.title("Draw a digit")
 st.write(
     "Draw a digit with the mouse (or a finger). The network reads it the moment you lift the pen: "
-    "below you see how the drawing becomes its 28 x 28 input, what it answers, and what every layer computed."
+    f"below you see how the drawing becomes its {SIDE} x {SIDE} input, what it answers, and what every layer computed."
 )
 
 choices = models.model_choices()

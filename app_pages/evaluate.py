@@ -1,7 +1,8 @@
-"""Evaluate: how well the active model does on the 10,000 test images it never trained on."""
+"""Evaluate: how well the active model does on the MNIST test images it never trained on."""
 
 import streamlit as st
 
+from cnn_core.data import N_TEST
 from ui import models
 from ui.evaluate.figures import test_result
 from ui.evaluate.sections import confusion_section, mistakes_section, one_image, report_section
@@ -9,7 +10,7 @@ from ui.resources import mnist_with_progress_bar
 
 st.title("Evaluate the network")
 st.markdown(
-    "The test set holds 10,000 digits the network never saw while training. "
+    f"The test set holds {N_TEST:,} digits the network never saw while training. "
     "Its answers on them say how it will do on new handwriting."
 )
 

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from cnn_core.architecture import SEED
+from cnn_core.data import N_PIXELS, SIDE
 from cnn_core.formulas import layer_table
 from cnn_core.samples import load_samples
 from ui import figures
@@ -17,11 +18,11 @@ st.write(
 
 table = layer_table(SEED)
 st.subheader("The network you will build, train and take apart")
-st.plotly_chart(figures.network_diagram(table.rows), width="stretch")
-shapes = " -> ".join("x".join(map(str, r.output_shape)) for r in table.rows)
+st.plotly_chart(figures.network_diagram(table, SEED.input_shape), width="stretch", config={"displayModeBar": False})
 st.caption(
-    f"The seed network, layer by layer (block height grows with the layer's output size): 28x28x1 -> {shapes}. "
-    f"{table.total_params:,} learnable parameters in all, {table.total_macs / 1e6:.1f} million multiply-adds per image."
+    "The seed network, layer by layer (block height grows with a map's width, block width with its depth). "
+    f"{figures.diagram_summary(table, SEED.input_shape)} {table.total_params:,} learnable parameters in all, "
+    f"{table.total_macs / 1e6:.1f} million multiply-adds per image."
 )
 
 st.subheader("The path")
@@ -40,7 +41,7 @@ s = load_samples()
 st.subheader("Questions this app answers")
 with st.expander("What is a CNN for? (Q1, Q17)", expanded=True):
     st.write(
-        "A CNN turns a picture into a decision: here, which of ten digits a 28x28 image shows. Its goal in "
+        f"A CNN turns a picture into a decision: here, which of ten digits a {SIDE}x{SIDE} image shows. Its goal in "
         "training is to find filter weights that make that decision right as often as possible on images it has "
         "never seen. It works on any data laid out on a grid where nearby values belong together."
     )
@@ -49,7 +50,7 @@ with st.expander("What goes in? (Q2)"):
     img, label = s.images[0], int(s.labels[0])
     st.image(img, width=84, caption=f"test image 0, a {label}: {img.shape[0]}x{img.shape[1]} numbers from 0 to 255")
     st.write(
-        "One grey image as a grid of brightness values, shaped (height, width, channels) = (28, 28, 1). "
+        f"One grey image as a grid of brightness values, shaped (height, width, channels) = {SEED.input_shape}. "
         "A colour photo would have 3 channels. Many images go in together as a batch."
     )
     link("data", "Open the Data page to read an image pixel by pixel")
@@ -70,8 +71,8 @@ with st.expander("Where else are CNNs used? (Q4)"):
 with st.expander("Why is recognising images hard? (Q5)"):
     st.write(
         "The same digit never looks the same twice: people write it at different sizes, slants, thicknesses and "
-        "positions, and a computer only sees 784 numbers that change completely when the digit moves by one pixel. "
-        "A rule written by hand breaks on the next writer; a CNN learns features that survive these changes."
+        f"positions, and a computer only sees {N_PIXELS} numbers that change completely when the digit moves by one "
+        "pixel. A rule written by hand breaks on the next writer; a CNN learns features that survive these changes."
     )
     link("kernels", "See how one filter responds to strokes anywhere in the image")
 with st.expander("What makes a CNN work well in the end? (Q42)"):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from cnn_core.data import N_CLASSES, N_TRAIN, SIDE
+
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "linear")
 PADDINGS = ("valid", "same")
 POOLS = ("max", "average", "none")
@@ -46,8 +48,8 @@ class Architecture:
         ConvBlock(64, 3, pool="none"),
     )
     dense_layers: tuple[DenseLayer, ...] = (DenseLayer(64), DenseLayer(32))
-    input_shape: tuple[int, int, int] = (28, 28, 1)
-    num_classes: int = 10
+    input_shape: tuple[int, int, int] = (SIDE, SIDE, 1)
+    num_classes: int = N_CLASSES
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -57,12 +59,52 @@ class Architecture:
         return cls(
             conv_blocks=tuple(ConvBlock(**b) for b in d["conv_blocks"]),
             dense_layers=tuple(DenseLayer(**x) for x in d["dense_layers"]),
-            input_shape=tuple(d.get("input_shape", (28, 28, 1))),
-            num_classes=int(d.get("num_classes", 10)),
+            input_shape=tuple(d.get("input_shape", (SIDE, SIDE, 1))),
+            num_classes=int(d.get("num_classes", N_CLASSES)),
         )
 
 
 SEED = Architecture()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a learner may choose in the Architecture editor (inclusive ranges): the one definition
+    the editor's widgets, `random_arch` and `allows` share. A network within them may still be
+    impossible (a map shrinking below its kernel): that is `formulas.layer_table`'s to say."""
+
+    conv_blocks: tuple[int, int] = (1, 4)
+    dense_layers: tuple[int, int] = (0, 3)  # hidden ones; the softmax output is always there
+    filters: tuple[int, int] = (1, 256)
+    kernel_size: tuple[int, int] = (1, 7)
+    stride: tuple[int, int] = (1, 3)
+    pool_sizes: tuple[int, ...] = (2, 3)
+    units: tuple[int, int] = (1, 1024)
+
+    def allows(self, arch: Architecture) -> bool:
+        """Whether every choice in `arch` is one the editor offers."""
+
+        def within(v: int, lo_hi: tuple[int, int]) -> bool:
+            return lo_hi[0] <= v <= lo_hi[1]
+
+        blocks_ok = all(
+            within(b.filters, self.filters)
+            and within(b.kernel_size, self.kernel_size)
+            and within(b.stride, self.stride)
+            and b.pool_size in self.pool_sizes
+            and b.padding in PADDINGS
+            and b.activation in ACTIVATIONS
+            and b.pool in POOLS
+            for b in arch.conv_blocks
+        )
+        dense_ok = all(within(d.units, self.units) and d.activation in ACTIVATIONS for d in arch.dense_layers)
+        counts_ok = within(len(arch.conv_blocks), self.conv_blocks) and within(
+            len(arch.dense_layers), self.dense_layers
+        )
+        return blocks_ok and dense_ok and counts_ok
+
+
+LIMITS = Limits()
 
 PRESETS: dict[str, Architecture] = {
     "seed": SEED,
@@ -100,7 +142,7 @@ class TrainingRecipe:
     epochs: int = 3
     batch_size: int = 64
     validation_split: float = 0.1
-    train_size: int = 60000
+    train_size: int = N_TRAIN
     seed: int = 0
     metrics: tuple[str, ...] = field(default=("accuracy",))
 

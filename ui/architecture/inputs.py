@@ -12,6 +12,7 @@ import streamlit as st
 
 from cnn_core.architecture import (
     ACTIVATIONS,
+    LIMITS,
     PADDINGS,
     POOLS,
     PRESETS,
@@ -20,10 +21,12 @@ from cnn_core.architecture import (
     ConvBlock,
     DenseLayer,
 )
+from cnn_core.formulas import layer_table
 from ui import state
 from ui.keep import run_number
 
-MAX_CONV, MAX_DENSE = 4, 3
+MIN_CONV, MAX_CONV = LIMITS.conv_blocks
+MIN_DENSE, MAX_DENSE = LIMITS.dense_layers
 PRESET_KEY = "arch_preset"
 N_CONV_KEY, N_DENSE_KEY = "arch_n_conv", "arch_n_dense"
 KEPT_KEY = "arch_kept"  # {widget key: last value}: not a widget key, so it outlives hidden widgets
@@ -33,7 +36,7 @@ NEW_BLOCK = ConvBlock(64, 3, padding="same", pool="none")
 NEW_DENSE = DenseLayer(32)
 
 PRESET_LABELS = {
-    "seed": "Seed (the article's network, 95k parameters)",
+    "seed": f"Seed (the article's network, {layer_table(PRESETS['seed']).total_params / 1000:.0f}k parameters)",
     "small": "Small (fewer, narrower blocks)",
     "wide": "Wide (twice the filters)",
     "improved": "Improved ('same' padding, 5x5 kernels)",
@@ -104,37 +107,30 @@ def _keep_all(n_conv: int, n_dense: int) -> None:
     ss[KEPT_KEY] = {"values": values, "drawn": drawn, "run": run_number()}
 
 
-def _conv_block(i: int) -> ConvBlock:
+def _conv_block(i: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Block {i}**")
-        filters = st.number_input("Filters", 1, 256, step=1, key=conv_key(i, "filters"))
+        st.number_input("Filters", *LIMITS.filters, step=1, key=conv_key(i, "filters"))
         c1, c2 = st.columns(2)
-        kernel = c1.number_input("Kernel size", 1, 7, step=1, key=conv_key(i, "kernel_size"))
-        stride = c2.number_input("Stride", 1, 3, step=1, key=conv_key(i, "stride"))
+        c1.number_input("Kernel size", *LIMITS.kernel_size, step=1, key=conv_key(i, "kernel_size"))
+        c2.number_input("Stride", *LIMITS.stride, step=1, key=conv_key(i, "stride"))
         c5, c6 = st.columns(2)
-        padding = c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"))
-        activation = c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"))
+        c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"))
+        c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"))
         c3, c4 = st.columns(2)
         pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"))
-        pool_size = c4.selectbox("Pool size", (2, 3), key=conv_key(i, "pool_size"), disabled=pool == "none")
-    return ConvBlock(int(filters), int(kernel), int(stride), padding, activation, pool, int(pool_size))
+        c4.selectbox("Pool size", LIMITS.pool_sizes, key=conv_key(i, "pool_size"), disabled=pool == "none")
 
 
-def _dense_layer(j: int) -> DenseLayer:
+def _dense_layer(j: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Dense {j}**")
-        units = st.number_input("Units", 1, 1024, step=1, key=dense_key(j, "units"))
-        activation = st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"))
-    return DenseLayer(int(units), activation)
+        st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"))
+        st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"))
 
 
-def edited_architecture() -> Architecture:
-    """The network the editor's widgets hold now, read from their session keys before they are drawn.
-
-    Reading first lets a page send the table before the ~40 editor widgets, so the browser
-    shows the new numbers before it re-renders the editor (see bench/bench_architecture.py).
-    """
-    _init_missing(st.session_state.get(state.ARCHITECTURE, SEED))
+def _read() -> Architecture:
+    """The network the editor's keys hold: the one place its widgets' values become an `Architecture`."""
     ss = st.session_state
     blocks = tuple(
         ConvBlock(
@@ -155,8 +151,21 @@ def edited_architecture() -> Architecture:
     return Architecture(conv_blocks=blocks, dense_layers=dense)
 
 
+def edited_architecture() -> Architecture:
+    """The network the editor's widgets hold now, read from their session keys before they are drawn.
+
+    Reading first lets a page send the table before the ~40 editor widgets, so the browser
+    shows the new numbers before it re-renders the editor (see bench/bench_architecture.py).
+    """
+    _init_missing(st.session_state.get(state.ARCHITECTURE, SEED))
+    return _read()
+
+
 def architecture_editor() -> Architecture:
-    """Draw the preset selector and the block editors; return the network they describe."""
+    """Draw the preset selector and the block editors; return the network they describe.
+
+    It is the network `edited_architecture` read before they were drawn: a widget's value is its key's.
+    """
     _init_missing(st.session_state.get(state.ARCHITECTURE, SEED))
     top = st.columns([2, 1, 1])
     top[0].selectbox(
@@ -167,22 +176,20 @@ def architecture_editor() -> Architecture:
         on_change=load_preset,
         help="Choosing a preset replaces every setting below.",
     )
-    n_conv = top[1].number_input("Conv blocks", 1, MAX_CONV, step=1, key=N_CONV_KEY)
-    n_dense = top[2].number_input("Hidden dense layers", 0, MAX_DENSE, step=1, key=N_DENSE_KEY)
+    n_conv = top[1].number_input("Conv blocks", MIN_CONV, MAX_CONV, step=1, key=N_CONV_KEY)
+    n_dense = top[2].number_input("Hidden dense layers", MIN_DENSE, MAX_DENSE, step=1, key=N_DENSE_KEY)
 
     cols = st.columns(MAX_CONV)
-    blocks = []
     for i in range(1, int(n_conv) + 1):
         with cols[i - 1]:
-            blocks.append(_conv_block(i))
+            _conv_block(i)
     cols = st.columns(MAX_DENSE + 1)
-    dense = []
     for j in range(1, int(n_dense) + 1):
         with cols[j - 1]:
-            dense.append(_dense_layer(j))
+            _dense_layer(j)
     with cols[int(n_dense)]:
         with st.container(border=True):
             st.markdown("**Output**")
             st.caption(f"Dense, {SEED.num_classes} units, softmax: one probability per digit. Always there.")
     _keep_all(int(n_conv), int(n_dense))
-    return Architecture(conv_blocks=tuple(blocks), dense_layers=tuple(dense))
+    return _read()

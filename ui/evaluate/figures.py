@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from cnn_core import metrics
+from cnn_core.data import N_CLASSES, N_TEST
 from cnn_core.preprocess import to_model_input
 
 
@@ -27,7 +28,7 @@ class TestResult:
     model_id: str = ""
 
 
-@st.cache_data(show_spinner="Predicting all 10,000 test images...", max_entries=8)
+@st.cache_data(show_spinner=f"Predicting all {N_TEST:,} test images...", max_entries=8)
 def test_result(model_id: str, _model, _mnist) -> TestResult:
     """Predict the test set in batches with model(x, training=False); cached per model id."""
     _, (x_test, y_test) = _mnist
@@ -97,8 +98,8 @@ def confusion_figure(cm: np.ndarray, normalised: bool, selected: tuple[int, int]
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(range(10)),
-            y=list(range(10)),
+            x=list(range(N_CLASSES)),
+            y=list(range(N_CLASSES)),
             text=text,
             texttemplate="%{text}",
             colorscale="Blues",
@@ -111,8 +112,8 @@ def confusion_figure(cm: np.ndarray, normalised: bool, selected: tuple[int, int]
     # Plotly heatmaps send no selection events to Streamlit, so near-invisible markers on the cell
     # centres take the clicks (streamlit/streamlit#8760).
     fig.add_scatter(
-        x=[p for t in range(10) for p in range(10)],
-        y=[t for t in range(10) for p in range(10)],
+        x=[p for t in range(N_CLASSES) for p in range(N_CLASSES)],
+        y=[t for t in range(N_CLASSES) for p in range(N_CLASSES)],
         mode="markers",
         marker=dict(size=28, opacity=0.01, color="black", symbol="square"),
         hoverinfo="none",

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import metrics
+from cnn_core.data import N_CLASSES
 from cnn_core.preprocess import one_hot
 from ui import state
 from ui.evaluate.figures import TestResult, confusion_figure, digit_figure, probability_figure
@@ -17,7 +18,7 @@ GALLERY_MAX = 24
 
 def one_image(res: TestResult, x_test: np.ndarray) -> None:
     """Q39: a test image, its true label and one-hot vector, the probabilities and the argmax."""
-    i = int(st.number_input("Test image number", 0, len(x_test) - 1, DEFAULT_IMAGE, help="0 to 9,999"))
+    i = int(st.number_input("Test image number", 0, len(x_test) - 1, DEFAULT_IMAGE, help=f"0 to {len(x_test) - 1:,}"))
     true, probs = int(res.labels[i]), res.probs[i]
     left, right = st.columns([1, 2])
     left.plotly_chart(digit_figure(x_test[i], f"Test image #{i}"), key="one-image")
@@ -25,7 +26,7 @@ def one_image(res: TestResult, x_test: np.ndarray) -> None:
     hot = one_hot(true).astype(int).tolist()
     pred = int(res.predicted[i])
     st.markdown(
-        f"True label **{true}**, one-hot `{hot}`. The model's probability vector has 10 entries that add up "
+        f"True label **{true}**, one-hot `{hot}`. The model's probability vector has {len(probs)} entries that add up "
         f"to 1; its largest entry (the argmax) is at **{pred}** with probability {probs[pred]:.4f}, so the "
         f"model answers {pred}: {'right' if pred == true else 'wrong'}."
     )
@@ -98,8 +99,8 @@ def confusion_section(res: TestResult, x_test: np.ndarray) -> None:
         st.session_state[CELL_FOR] = res.model_id
         st.session_state[TRUE_KEY], st.session_state[PRED_KEY] = t0, p0
     c1, c2 = st.columns(2)
-    t = c1.selectbox("True digit", range(10), key=TRUE_KEY)
-    p = c2.selectbox("Predicted digit", range(10), key=PRED_KEY)
+    t = c1.selectbox("True digit", range(N_CLASSES), key=TRUE_KEY)
+    p = c2.selectbox("Predicted digit", range(N_CLASSES), key=PRED_KEY)
     st.plotly_chart(
         confusion_figure(res.confusion, normalised, (t, p)),
         key="confusion",
