@@ -4,13 +4,14 @@ import os
 
 from bench.classroom import classroom
 from bench.report import Row, p50, p95
+from ui.train.inputs import DEFAULTS
 
 
 def run() -> list[Row]:
     n = int(os.environ.get("CLASSROOM_SESSIONS", 10))
     r = classroom(sessions=n, seconds=60, train=True)
     lat = r.latencies_ms
-    note = f"server used {r.server_cores:.2f} of the 2 cores (the browsers the rest); {r.lost_strokes} strokes redrawn; {n} sessions x 60 s, one Chromium, {len(lat)} predictions; training run (10,000 images x 3 epochs) finished: {r.trained}, in {r.training_seconds or 0:.0f} s"
+    note = f"server used {r.server_cores:.2f} of the 2 cores (the browsers the rest); {r.lost_strokes} strokes redrawn; {n} sessions x 60 s, one Chromium, {len(lat)} predictions; training run ({DEFAULTS['train_size']:,} images x {DEFAULTS['train_epochs']} epochs) finished: {r.trained}, in {r.training_seconds or 0:.0f} s"
     return [
         Row(
             "classroom: mouse release to Prediction shown",

@@ -22,6 +22,7 @@ import numpy as np
 from bench.report import Row, p50, p95, timeit
 from cnn_core import convolution as C
 from cnn_core import kernels as K
+from cnn_core.data import SIDE
 
 KERNEL_CYCLE = ("Sobel x", "Box blur 3x3", "Laplacian (4-neighbour)", "Sharpen", "Emboss", "Outline", "Sobel y")
 
@@ -103,7 +104,7 @@ def _browser_rows(n: int = 20) -> list[Row]:
     load = os.getloadavg()[0]
     return [
         Row(
-            figure="kernel change -> new output drawn (browser, 28x28 digit)",
+            figure=f"kernel change -> new output drawn (browser, {SIDE}x{SIDE} digit)",
             target="<= 300 ms",
             median=p50(times),
             unit="ms",

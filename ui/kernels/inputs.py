@@ -67,9 +67,9 @@ def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
 def _digit() -> KernelPicture:
     test = _mnist_test()
     if test is not None:
-        i = keep(
-            "k_digit", st.number_input("MNIST test image number (0-9999)", 0, 9999, last("k_digit", 0), key="k_digit")
-        )
+        top = len(test[0]) - 1
+        label = f"MNIST test image number (0-{top})"
+        i = keep("k_digit", st.number_input(label, 0, top, last("k_digit", 0), key="k_digit"))
         return KernelPicture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
     s = resources.samples()
     options = s.indices.tolist()
@@ -120,7 +120,9 @@ def pick_picture() -> KernelPicture | None:
     if src == SRC_PHOTO:
         return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
     if src == SRC_DRAWN and drawn is not None:
-        return KernelPicture(as_grey_255(np.asarray(drawn)), None, "The digit you last drew on the Draw page (28x28)")
+        drawn = np.asarray(drawn)
+        label = f"The digit you last drew on the Draw page ({drawn.shape[0]}x{drawn.shape[1]})"
+        return KernelPicture(as_grey_255(drawn), None, label)
     if src == SRC_UPLOAD:
         up = st.file_uploader(
             "A PNG or JPEG picture (up to 10 MB)",
