@@ -21,6 +21,7 @@ from pathlib import Path
 from bench.classroom import _rss_mb
 from bench.report import Row
 from tests.support.server import AppServer, browser, wait_idle
+from tests.support.train_page import choose_short_run
 
 SESSIONS, LEARNERS, RUNS_EACH, SETTLE_S, LATER_S = 15, 4, 5, 5, 125
 TARGET_MB = 150
@@ -43,13 +44,7 @@ def _train(b, url: str, runs: int) -> int:
     page.set_default_timeout(180_000)
     page.goto(f"{url}/train")
     wait_idle(page, timeout=180_000)
-    page.get_by_text("2,000", exact=True).click()
-    wait_idle(page)
-    epochs = page.get_by_test_id("stSlider").filter(has_text="Epochs").get_by_role("slider")
-    epochs.focus()
-    for _ in range(2):
-        epochs.press("ArrowLeft")  # 3 -> 1 epoch
-    wait_idle(page)
+    choose_short_run(page)
     done = 0
     for i in range(1, runs + 1):
         page.get_by_role("button", name="Start training").click()

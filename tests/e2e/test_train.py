@@ -6,18 +6,13 @@ from playwright.sync_api import expect
 
 from tests.support.server import nav as _nav
 from tests.support.server import open_page, wait_idle
+from tests.support.train_page import choose_short_run
 
 
 def test_train_switch_pages_and_evaluate(page):
     open_page(page)  # the router first: a server whose first request is /train would run app_pages/ as legacy pages
     _nav(page, "Train")
-    page.get_by_text("2,000", exact=True).click()  # training images
-    wait_idle(page)
-    epochs = page.get_by_test_id("stSlider").filter(has_text="Epochs").get_by_role("slider")
-    epochs.focus()
-    for _ in range(2):
-        epochs.press("ArrowLeft")  # 3 -> 1 epoch
-    wait_idle(page)
+    choose_short_run(page)
     expect(page.get_by_text("weight updates per epoch, 29 in 1 epoch(s)")).to_be_visible()
     page.get_by_role("button", name="Start training").click()
     expect(page.get_by_text(re.compile(r"Whole run: \d+ / 29 batches"))).to_be_visible(timeout=60_000)
