@@ -123,7 +123,7 @@ def cancel(job: jobs.Job) -> None:
 
 
 def score(job: jobs.Job, mnist) -> None:
-    """Score a stopped run on the 10,000 test images, if this session controls it."""
+    """Score a stopped run on the test images, if this session controls it."""
     if ownership.can_control(job) and job.has_model and not job.scored:
         from cnn_core.nn.runner import score as score_job
 

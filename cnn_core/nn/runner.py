@@ -16,6 +16,7 @@ import keras
 import numpy as np
 
 from cnn_core import metrics
+from cnn_core.data import N_TEST
 from cnn_core.jobs import CANCELLED, NAN, NAN_MESSAGE, RUNNING, Job, is_bad_loss, steps_for
 from cnn_core.nn.model import build_model, compile_model
 from cnn_core.nn.precision import resolve as resolve_precision
@@ -122,7 +123,7 @@ def train(job: Job, mnist, callbacks=()) -> None:
         job.enter_phase("saving the weights")
         job.weights = weights_bytes(model)
     if job.state == RUNNING and not job._cancel.is_set() and job.weights is not None:
-        job.enter_phase("scoring the 10,000 test images")
+        job.enter_phase(f"scoring the {N_TEST:,} test images")
         # scored by the float32 model the learner will use (Evaluate, Draw, the download), not the
         # bfloat16 one that trained: the accuracy shown is the accuracy of what they get
         _score(job, model_for(job), data.x_test, data.y_test.argmax(axis=1))

@@ -6,6 +6,7 @@ import streamlit as st
 
 from cnn_core.architecture import LOSSES, OPTIMIZERS, PRESETS, SEED_RECIPE, Architecture, TrainingRecipe
 from cnn_core.costs import training_estimate, training_refusal
+from cnn_core.data import N_TRAIN
 from cnn_core.formulas import ArchitectureTable, batches_per_epoch, layer_table
 from ui import state
 
@@ -21,7 +22,7 @@ OPTIMIZER_NAMES = {
 LOSS_NAMES = {"categorical_crossentropy": "categorical cross-entropy", "mean_squared_error": "mean squared error"}
 LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0, 100.0)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
-TRAIN_SIZES = (2000, 10000, 60000)
+TRAIN_SIZES = (2000, 10000, N_TRAIN)
 
 
 def architecture_picker() -> tuple[str, Architecture]:
@@ -55,7 +56,7 @@ DEFAULTS = {
     "train_epochs": SEED_RECIPE.epochs,
     "train_batch": SEED_RECIPE.batch_size,
     "train_val": SEED_RECIPE.validation_split,
-    "train_size": 10000,  # a quick classroom default; all 60,000 is one click away
+    "train_size": 10000,  # a quick classroom default; the whole set is one click away
     "train_seed": SEED_RECIPE.seed,
 }
 
@@ -97,7 +98,7 @@ def recipe_controls() -> TrainingRecipe:
         size = st.radio(
             "Training images", TRAIN_SIZES, horizontal=True, format_func=lambda n: f"{n:,}", key="train_size"
         )
-        _why("fewer images train faster for a quick class experiment; all 60,000 give the best network.")
+        _why(f"fewer images train faster for a quick class experiment; all {N_TRAIN:,} give the best network.")
         seed = st.number_input("Random seed", 0, 2**31 - 1, step=1, key="train_seed")
         _why("fixes the starting weights and shuffling, so the same settings give the same run again.")
         steps = batches_per_epoch(size, batch, val)

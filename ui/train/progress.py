@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core import jobs, settings
+from cnn_core.data import N_TEST
 from ui import ownership
 from ui.errors import plain
 from ui.train import figures as charts
@@ -110,13 +111,13 @@ def show_outcome(job: jobs.Job) -> None:
     if job.state == jobs.DONE:
         st.success(
             f"{job.label} finished in {_fmt_s(job.elapsed())}: test accuracy {job.test_accuracy:.4f} "
-            f"on the 10,000 test images."
+            f"on the {N_TEST:,} test images."
         )
         st.caption("Time spent: " + ", ".join(f"{k} {v:.1f} s" for k, v in job.phase_seconds.items()))
     elif job.state == jobs.CANCELLED:
         st.warning(plain(job.message))
         if job.scored:
-            st.info(f"Scored when you asked: test accuracy {job.test_accuracy:.4f} on the 10,000 test images.")
+            st.info(f"Scored when you asked: test accuracy {job.test_accuracy:.4f} on the {N_TEST:,} test images.")
         elif job.has_model and ownership.can_control(job):
             score_button(job)
     elif job.state == jobs.NAN:
@@ -136,12 +137,12 @@ def _keras_bytes(job_id: str) -> bytes:
 
 def score_button(job: jobs.Job) -> None:
     """A cancelled run is scored only when its learner asks."""
-    if st.button("Score it on the 10,000 test images", icon=":material/fact_check:", key=f"score-{job.id}"):
+    if st.button(f"Score it on the {N_TEST:,} test images", icon=":material/fact_check:", key=f"score-{job.id}"):
         from ui.resources import mnist_with_progress_bar
 
         mnist = mnist_with_progress_bar()
         if mnist is not None:
-            with st.spinner("Scoring the 10,000 test images..."):
+            with st.spinner(f"Scoring the {N_TEST:,} test images..."):
                 score(job, mnist)
             st.rerun()
 

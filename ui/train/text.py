@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core import jobs
+from cnn_core.data import N_TEST
 from cnn_core.precision import PRECISION_ENV, choose
 
 BFLOAT16 = (
@@ -105,8 +106,8 @@ def answers(job: jobs.Job, runs: dict) -> None:
                 else "before its last validation pass (cancelled) and "
             )
             + (
-                f"{_pct(job.test_accuracy)} on the 10,000 test images."
+                f"{_pct(job.test_accuracy)} on the {N_TEST:,} test images."
                 if job.scored
-                else "was not scored on the 10,000 test images (a cancelled run is scored only when you ask)."
+                else f"was not scored on the {N_TEST:,} test images (a cancelled run is scored only when you ask)."
             )
         )
