@@ -53,6 +53,21 @@ def test_a_deep_link_on_a_fresh_server_gets_the_app_navigation(chromium):
     assert "app" not in nav.split()
 
 
+def test_a_two_segment_address_first_on_a_fresh_server_says_page_not_found(chromium):
+    """Before anyone opened a page, a mistyped two-segment address still reaches the app."""
+    from tests.support.server import AppServer
+
+    with AppServer() as server:
+        pg = chromium.new_page()
+        pg.goto(f"{server.url}/train/extra")
+        dialog = pg.get_by_role("dialog")
+        dialog.wait_for(timeout=60_000)
+        text = dialog.inner_text()
+        pg.locator("[data-testid='stSidebarNav']").wait_for()
+        pg.close()
+    assert "Page not found" in text
+
+
 @pytest.mark.parametrize("path", ["train/extra", "kernels/a/b?x=1"])
 def test_an_unknown_two_segment_address_says_page_not_found_like_one_segment(page, path):
     open_page(page, "")  # app.py has run once in this server (see ui/runtime.redirect_nested_paths)

@@ -49,7 +49,7 @@ def free_port() -> int:
 
 
 class AppServer:
-    """`streamlit run app.py` on a free loopback port; its log goes to `self.log_path`."""
+    """The app (`python -m ui.serve`, i.e. `streamlit run app.py`) on a free loopback port; its log goes to `self.log_path`."""
 
     def __init__(self, env: dict | None = None, log_dir: Path | None = None):
         self.port = free_port()
@@ -66,9 +66,7 @@ class AppServer:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "ui.serve",  # streamlit run app.py, with ui.runtime's patches from the first request
                 "--server.port",
                 str(self.port),
                 "--server.address",

@@ -1,0 +1,31 @@
+"""Start the app with its process-wide settings in place before the first request.
+
+    python -m ui.serve [streamlit run options, e.g. --server.port 8080]
+
+is `streamlit run app.py` plus what ui.runtime patches: app.py applies the same patches on its
+first run, but a server started with plain `streamlit run` has not run app.py yet when the first
+address arrives, so a two-segment address opened first (e.g. a mistyped /train/extra) would stay a
+blank page. scripts/run.sh and the test and benchmark servers start the app this way.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def main(argv: list[str] | None = None) -> None:
+    from streamlit.web import cli
+
+    from ui.runtime import keep_keras_state, redirect_nested_paths
+
+    redirect_nested_paths()
+    keep_keras_state()
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()
