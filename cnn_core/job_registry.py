@@ -9,6 +9,7 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Callable
 
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.costs import training_refusal
@@ -44,9 +45,15 @@ class JobRegistry:
     """
 
     def __init__(
-        self, train: Trainer, max_jobs: int | None = None, keep: int = FINISHED_KEEP, keep_seconds=FINISHED_KEEP_SECONDS
+        self,
+        train: Trainer,
+        max_jobs: int | None = None,
+        keep: int = FINISHED_KEEP,
+        keep_seconds=FINISHED_KEEP_SECONDS,
+        when_idle: Callable[[], object] | None = None,
     ):
         self.train = train  # how a job is trained: cnn_core.nn.runner.train, in the worker thread
+        self.when_idle = when_idle  # called when the last running job ends (cnn_core.nn.runner.release_memory)
         self.max_jobs = max_jobs or default_max_jobs()
         self.keep, self.keep_seconds = keep, keep_seconds
         self.jobs: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
@@ -161,4 +168,7 @@ class JobRegistry:
             with self._lock:
                 self._running -= 1
                 self._prune()
+                idle = self._running == 0 and not self._queue
+            if idle and self.when_idle is not None:
+                self.when_idle()  # nothing is training now: safe to drop what training left behind
             self._dispatch()

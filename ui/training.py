@@ -24,10 +24,16 @@ def _train(job: jobs.Job, mnist, callbacks=()) -> None:
     train(job, mnist, callbacks)
 
 
+def _release_memory() -> None:
+    from cnn_core.nn.runner import release_memory
+
+    release_memory()
+
+
 @st.cache_resource(show_spinner=False)
 def registry() -> JobRegistry:
     """One registry per server process: every session's jobs, at most N running at once."""
-    return JobRegistry(_train)
+    return JobRegistry(_train, when_idle=_release_memory)
 
 
 NOT_A_RUN = (

@@ -7,6 +7,8 @@ not in a page script: it imports TensorFlow.
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import tempfile
 import threading
 from collections import OrderedDict
@@ -187,3 +189,33 @@ def model_bytes(model: keras.Model) -> bytes:
         path = Path(tmp) / "model.keras"
         model.save(path)
         return path.read_bytes()
+
+
+def release_memory() -> int:
+    """Give back what finished training runs leave inside TensorFlow; call only when nothing trains.
+
+    TensorFlow 2.21 keeps every graph-mode `tf.custom_gradient` in a global registry forever
+    (tensorflow#97697, fixed upstream after 2.21). Keras' optimizer makes one per traced train step
+    (its gradient all-reduce), and each entry pins that whole traced graph and its functions:
+    about 18 MB of server memory per training run, never returned (bench/bench_memory.py). The
+    entries are needed only while their trace runs. Returns how many were dropped.
+    """
+    from tensorflow.python.framework import ops
+
+    registry = getattr(getattr(ops, "_gradient_registry", None), "_registry", None)
+    if not isinstance(registry, dict):
+        return 0  # a TensorFlow whose registry looks different: nothing we know how to release
+    stale = [name for name in list(registry) if name.startswith("CustomGradient-")]
+    for name in stale:
+        registry.pop(name, None)
+    gc.collect()
+    _trim_heap()
+    return len(stale)
+
+
+def _trim_heap() -> None:
+    """Return freed heap pages to the operating system (glibc only; a no-op elsewhere)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

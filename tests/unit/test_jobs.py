@@ -273,3 +273,27 @@ def test_submit_refuses_a_network_beyond_the_limits(small):
         reg.submit(huge, RECIPE, small)
     assert str(e.value) == check_with_keras(huge).error  # one limit, one sentence
     assert not reg.jobs
+
+
+def _custom_gradients() -> int:
+    from tensorflow.python.framework import ops
+
+    return sum(name.startswith("CustomGradient-") for name in ops._gradient_registry._registry)
+
+
+def test_finished_runs_leave_no_traced_graphs_behind(small):
+    """TF 2.21 keeps one traced train step per run in a global registry (~18 MB each) unless released."""
+    from cnn_core.nn.runner import release_memory
+
+    kept = JobRegistry(train, 1)
+    kept.wait(kept.submit(TINY, RECIPE.with_(epochs=1), small).id)
+    assert _custom_gradients() > 0  # what a run leaves behind without the release
+    released = JobRegistry(train, 1, when_idle=release_memory)
+    released.wait(released.submit(TINY, RECIPE.with_(epochs=1), small).id)
+    for _ in range(100):  # when_idle runs just after the job's final state is set
+        if _custom_gradients() == 0:
+            break
+        threading.Event().wait(0.05)
+    assert _custom_gradients() == 0
+    again = released.wait(released.submit(TINY, RECIPE.with_(epochs=1, seed=1), small).id)
+    assert again.state == jobs.DONE and again.model is not None  # training still works after a release
