@@ -18,9 +18,9 @@ What runs where, honestly:
 Border modes: 'valid' (no padding, the output shrinks), 'zero' (Keras' 'same'),
 'reflect' (mirror without repeating the edge: d c b | a b c d | c b a),
 'replicate' (repeat the edge pixel), 'wrap' (the other side of the picture).
-Every mode but 'valid' pads as Keras' 'same' does: O = ceil(W / S) and a total of
-max((O - 1) * S + K - W, 0) pixels per axis, the extra one (odd total, e.g. an even
-kernel) on the bottom/right.
+Every mode but 'valid' pads as Keras' 'same' does (`formulas.same_pads`): O = ceil(W / S)
+and a total of max((O - 1) * S + K - W, 0) pixels per axis, the extra one (odd total, e.g.
+an even kernel) on the bottom/right.
 """
 
 from __future__ import annotations
@@ -64,25 +64,15 @@ def output_shape(h: int, w: int, k: int, padding: str = "valid", stride: int = 1
 
 
 def size_formula(n: int, k: int, padding: str = "valid", stride: int = 1) -> str:
-    """The output-size formula with these numbers plugged in, e.g. 'floor((28 - 3 + 2*0) / 1) + 1 = 26'.
-
-    For the padded modes P = (K - 1) / 2 (formulas.same_padding), which gives Keras' ceil(W / S).
-    """
-    p = 0 if padding == "valid" else formulas.same_padding(k)
-    out = formulas.conv_output_size(n, k, 0 if padding == "valid" else "same", stride)
-    return f"floor(({n} - {k} + 2*{p:g}) / {stride}) + 1 = {out}"
+    """formulas.conv_size_text for a border mode: 'valid' pads nothing, every other mode as Keras' 'same'."""
+    return formulas.conv_size_text(n, k, 0 if padding == "valid" else "same", stride)
 
 
 def pad_amounts(h: int, w: int, k: int, padding: str = "valid", stride: int = 1) -> tuple[int, int, int, int]:
-    """Pixels added (top, bottom, left, right): Keras' 'same' rule for every mode but 'valid'."""
+    """Pixels added (top, bottom, left, right): formulas.same_pads for every mode but 'valid'."""
     if padding == "valid":
         return 0, 0, 0, 0
-
-    def axis(n: int) -> tuple[int, int]:
-        total = max((math.ceil(n / stride) - 1) * stride + k - n, 0)
-        return total // 2, total - total // 2
-
-    return (*axis(h), *axis(w))
+    return (*formulas.same_pads(h, k, stride), *formulas.same_pads(w, k, stride))
 
 
 def pad(

@@ -4,25 +4,31 @@ MNIST digits were size-normalised to fit a 20x20 box (keeping their aspect ratio
 anti-aliased, and placed in a 28x28 frame so that their centre of mass sits at the
 centre. A digit drawn on a 280x280 canvas looks nothing like that until the same
 steps are applied, and each step can be switched off to see what it is for.
-No TensorFlow here (Pillow and NumPy only).
+No TensorFlow here (Pillow, NumPy and SciPy only).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
+from cnn_core.ink import (  # noqa: F401 - re-exported: the digit pipeline's public names
+    MAX_SIDE,
+    BadDrawing,
+    EmptyDrawing,
+    NotADigit,
+    check_ink,
+    grey_ink,
+    ink_bbox,
+)
+
 SIZE = 28  # side of the network's input
 BOX = 20  # MNIST digits fit in a 20x20 box inside the 28x28 frame
 CENTRE = 14.0  # where MNIST's centres of mass sit (row and column, 0-based): measured, not 13.5
-MAX_SIDE = 560  # larger pictures are shrunk first (area average), so a 5000x5000 photo stays fast
-MIN_CONTRAST = 0.12  # ink must stand out from the background by 12% of full scale
-INK_THRESHOLD = 0.15  # a pixel is ink if it is at least 15% as bright as the brightest ink
-MAX_COVER = 0.6  # ink (half the brightest or more) on more of the picture than this is not a digit
-NOISE_SPECKS = 40  # more separate blobs of ink than this, none holding half of it, is noise
 
 # Steps after the first (grey scale), in order; each can be switched off.
 STEPS = ("crop", "scale", "place", "centre", "normalise")
@@ -41,18 +47,6 @@ STEP_OFF = {
     "centre": "off: the ink's centre of mass stays where it is",
     "normalise": "off: the network gets 0-255 pixel values, not the 0-1 it was trained on",
 }
-
-
-class EmptyDrawing(ValueError):
-    """There is no ink to read (a blank canvas, an all-white or all-grey picture)."""
-
-
-class BadDrawing(ValueError):
-    """The array is not a picture this module can read; the message says why in plain words."""
-
-
-class NotADigit(ValueError):
-    """There is ink, but it does not look like one digit (covers most of the picture, or is noise)."""
 
 
 @dataclass
@@ -76,137 +70,9 @@ class Preprocessed:
     shrunk: bool = False  # the picture was larger than MAX_SIDE and was shrunk first
 
 
-def to_grey(image: np.ndarray, may_invert: bool = True) -> tuple[np.ndarray, bool, bool]:
-    """Any supported picture -> (H, W) float32 in [0, 1], light ink on black.
-
-    Parameters
-    ----------
-    image : (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA array; uint8, uint16
-        (16-bit, scaled by 65535), bool, or float in [0, 1].
-
-    Returns
-    -------
-    (grey (H', W') float32, inverted, shrunk): the background level is subtracted
-    so it is 0; dark-on-light pictures are inverted (`inverted` True). With
-    `may_invert` False (the canvas: always white ink on black) nothing is inverted
-    and the background is black whatever touches the edges. Pictures
-    with a side over MAX_SIDE are shrunk by area averaging (`shrunk` True).
-
-    Raises
-    ------
-    BadDrawing : wrong number of dimensions or channels, unsupported dtype, NaNs.
-    """
-    a = np.asarray(image)
-    if a.ndim == 3 and a.shape[2] == 1:
-        a = a[..., 0]
-    if a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (3, 4)):
-        raise BadDrawing(
-            f"Expected a grey (H, W), RGB (H, W, 3) or RGBA (H, W, 4) picture, got an array of shape {a.shape}."
-        )
-    if min(a.shape[:2]) < 1:
-        raise BadDrawing(f"The picture has no pixels (shape {a.shape}).")
-    shrunk = max(a.shape[:2]) > MAX_SIDE
-    if shrunk and a.dtype == np.uint8:  # shrink 8-bit pictures before converting: 5000x5000 stays fast
-        a = np.asarray(Image.fromarray(a).resize(_fit(a.shape), Image.Resampling.BOX))
-    a = _as_unit_float(a)
-    if a.ndim == 3:
-        lum = a[..., :3] @ np.array([0.299, 0.587, 0.114], dtype=np.float32)
-        if a.shape[2] == 4:
-            alpha = a[..., 3]
-            opaque = alpha > 0.5
-            # Dark strokes on a transparent background: the alpha channel is the ink.
-            if 0 < opaque.sum() < opaque.size and lum[opaque].mean() < 0.5:
-                lum = alpha
-            else:
-                lum = lum * alpha  # composite over black, like the canvas background
-        a = lum.astype(np.float32)
-    if max(a.shape) > MAX_SIDE:
-        a = _resize(a, *_fit(a.shape))
-    # A canvas (may_invert False) is white ink on pure black: strokes along its edges are ink, not background.
-    background = float(np.median(_border(a))) if may_invert else 0.0
-    inverted = may_invert and background > 0.5
-    if inverted:
-        a = 1.0 - a
-        background = 1.0 - background
-    a = np.clip(a - background, 0.0, 1.0) / max(1.0 - background, 1e-6)
-    return a.astype(np.float32), inverted, shrunk
-
-
-def _fit(shape: tuple[int, ...]) -> tuple[int, int]:
-    """(width, height) that brings the long side of `shape` down to MAX_SIDE."""
-    s = MAX_SIDE / max(shape[:2])
-    return max(1, round(shape[1] * s)), max(1, round(shape[0] * s))
-
-
-def _as_unit_float(a: np.ndarray) -> np.ndarray:
-    if a.dtype == np.bool_:
-        return a.astype(np.float32)
-    if a.dtype == np.uint8:
-        return a.astype(np.float32) / 255.0
-    if a.dtype == np.uint16:
-        return a.astype(np.float32) / 65535.0
-    if np.issubdtype(a.dtype, np.floating):
-        if not np.isfinite(a).all():
-            raise BadDrawing("The picture contains NaN or infinite values.")
-        if a.min() < 0 or a.max() > 1:
-            raise BadDrawing("A float picture must hold values in [0, 1].")
-        return a.astype(np.float32)
-    raise BadDrawing(f"Pixels of type {a.dtype} are not supported: use 8-bit or 16-bit pictures.")
-
-
-def _border(a: np.ndarray) -> np.ndarray:
-    """The outermost pixels of a 2-D array (all of it if it is tiny)."""
-    if min(a.shape) <= 2:
-        return a.ravel()
-    return np.concatenate([a[0], a[-1], a[1:-1, 0], a[1:-1, -1]])
-
-
-def ink_bbox(a: np.ndarray) -> tuple[int, int, int, int]:
-    """(top, bottom, left, right) of the ink in a 2-D array, bottom/right exclusive; EmptyDrawing if none."""
-    peak = float(a.max()) if a.size else 0.0
-    if peak < MIN_CONTRAST:
-        raise EmptyDrawing("There is no ink to read: draw a digit first.")
-    rows = np.flatnonzero((a >= INK_THRESHOLD * peak).any(axis=1))
-    cols = np.flatnonzero((a >= INK_THRESHOLD * peak).any(axis=0))
-    return int(rows[0]), int(rows[-1]) + 1, int(cols[0]), int(cols[-1]) + 1
-
-
-def check_ink(grey: np.ndarray) -> None:
-    """Raise, with the reason in plain words, unless `grey` (from `to_grey`) looks like one digit.
-
-    Raises
-    ------
-    EmptyDrawing : a flat picture, or ink too faint to stand out (below MIN_CONTRAST).
-    NotADigit : ink on most of the picture (more than MAX_COVER), or scattered specks (noise).
-    """
-    peak = float(grey.max()) if grey.size else 0.0
-    if peak < 1 / 255:
-        raise EmptyDrawing("No ink found: nothing in the picture stands out from its background (it is blank).")
-    if peak < MIN_CONTRAST:
-        raise EmptyDrawing(
-            f"Too little contrast: the strongest mark differs from the background by only {peak:.0%} of full "
-            "brightness, so no strokes stand out. Try darker ink, brighter light or a closer photo."
-        )
-    ink = grey >= 0.5 * peak
-    cover = float(ink.mean())
-    if cover > MAX_COVER:
-        raise NotADigit(
-            f"This is not a digit: ink covers {cover:.0%} of the picture. A digit is a few strokes with "
-            "plenty of empty background around them."
-        )
-    blobs, n = ndimage.label(ink)
-    if n > NOISE_SPECKS and np.bincount(blobs.ravel())[1:].max() < 0.5 * ink.sum():
-        raise NotADigit(
-            f"This looks like noise rather than a digit: the ink is scattered in {n:,} separate specks, "
-            "with no stroke standing out."
-        )
-
-
 def centre_of_mass(a: np.ndarray) -> tuple[float, float]:
-    """(row, col) of the intensity-weighted centre of a 2-D array with some ink."""
-    total = float(a.sum())
-    r = np.arange(a.shape[0], dtype=np.float64) @ a.sum(axis=1) / total
-    c = np.arange(a.shape[1], dtype=np.float64) @ a.sum(axis=0) / total
+    """(row, col) of the intensity-weighted centre of a 2-D array with some ink (scipy.ndimage)."""
+    r, c = ndimage.center_of_mass(np.asarray(a, dtype=np.float64))
     return float(r), float(c)
 
 
@@ -217,24 +83,60 @@ def _resize(a: np.ndarray, width: int, height: int) -> np.ndarray:
     return np.clip(np.asarray(out, dtype=np.float32), 0.0, None)
 
 
-def _shift(a: np.ndarray, dr: int, dc: int) -> np.ndarray:
-    """Move the content of a 2-D array by whole pixels, filling with zeros."""
-    out = np.zeros_like(a)
-    h, w = a.shape
-    src_r, dst_r = slice(max(0, -dr), min(h, h - dr)), slice(max(0, dr), min(h, h + dr))
-    src_c, dst_c = slice(max(0, -dc), min(w, w - dc)), slice(max(0, dc), min(w, w + dc))
-    out[dst_r, dst_c] = a[src_r, src_c]
-    return out
+def _place(src: np.ndarray, h: float, w: float, top: float, left: float) -> np.ndarray:
+    """A (SIZE, SIZE) frame of zeros with `src` resampled into the h x w rectangle at (top, left).
+
+    The corner may be fractional: one resampling (Pillow with a fractional source box, area
+    average when shrinking), so a sub-pixel position costs no extra blur.
+    """
+    sy, sx = src.shape[0] / h, src.shape[1] / w
+    y0, y1, x0, x1 = -top * sy, (SIZE - top) * sy, -left * sx, (SIZE - left) * sx
+    pt, pl = math.ceil(max(0.0, -y0)) + 1, math.ceil(max(0.0, -x0)) + 1
+    pb, pr = math.ceil(max(0.0, y1 - src.shape[0])) + 1, math.ceil(max(0.0, x1 - src.shape[1])) + 1
+    padded = np.pad(np.asarray(src, dtype=np.float32), ((pt, pb), (pl, pr)))
+    method = Image.Resampling.BOX if h <= src.shape[0] and w <= src.shape[1] else Image.Resampling.BILINEAR
+    out = Image.fromarray(padded).resize((SIZE, SIZE), method, box=(x0 + pl, y0 + pt, x1 + pl, y1 + pt))
+    out = np.clip(np.asarray(out, dtype=np.float32), 0.0, None)
+    keep = np.zeros((SIZE, SIZE), dtype=bool)  # only the pixels the rectangle covers, as when pasting it
+    keep[max(0, math.floor(top)) : math.ceil(top + h), max(0, math.floor(left)) : math.ceil(left + w)] = True
+    return np.where(keep, out, 0.0).astype(np.float32)
 
 
-def _centre_shift(a: np.ndarray) -> tuple[int, int]:
-    """Whole-pixel shift that brings the centre of mass to the frame's centre without pushing ink out."""
-    r, c = centre_of_mass(a)
-    mid = a.shape[0] * CENTRE / SIZE
-    top, bottom, left, right = ink_bbox(a)
-    dr = int(np.clip(round(mid - r), -top, a.shape[0] - bottom))
-    dc = int(np.clip(round(mid - c), -left, a.shape[1] - right))
-    return dr, dc
+def centre_shift(frame: np.ndarray) -> tuple[float, float]:
+    """(rows, cols), sub-pixel, that move a frame's centre of mass to (CENTRE, CENTRE) without pushing ink out."""
+    r, c = centre_of_mass(frame)
+    top, bottom, left, right = ink_bbox(frame)
+    return float(np.clip(CENTRE - r, -top, SIZE - bottom)), float(np.clip(CENTRE - c, -left, SIZE - right))
+
+
+def _in_box(start: float, n: int) -> tuple[float, float]:
+    """(start, length) of a side of n pixels placed at a fractional `start`, trimmed to stay within BOX.
+
+    At a fractional start a full side (n = BOX) would cover BOX + 1 pixels, so it is shrunk
+    by that fraction about the centre of mass (which stays at CENTRE).
+    """
+    first, length = start, float(n)
+    for _ in range(3 if n >= BOX else 0):  # the trimmed side starts elsewhere, with another fraction
+        length = BOX - (start - math.floor(start))
+        start = CENTRE - (CENTRE - first) * length / n
+    return start, length
+
+
+def _centred(frame: np.ndarray, src: np.ndarray, size, corner, scaled: bool) -> np.ndarray:
+    """The frame with its centre of mass moved to (CENTRE, CENTRE): the picture `src` placed again.
+
+    A picture that was resampled anyway (drawn large, scaled down) is placed at a sub-pixel
+    position, resampled once from `src`, so it costs no extra blur. One copied pixel for pixel
+    (already 20 px, like an MNIST digit) moves by whole pixels, as MNIST's own digits were
+    (their centres of mass spread +-0.5 px around the centre), so it keeps its pixels.
+    """
+    dr, dc = centre_shift(frame)
+    (h, w), (top, left) = size, (corner[0] + dr, corner[1] + dc)
+    if src.shape == (h, w):
+        top, left = corner[0] + round(dr), corner[1] + round(dc)
+    elif scaled:
+        (top, h), (left, w) = _in_box(top, h), _in_box(left, w)
+    return _place(src, h, w, top, left)
 
 
 def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_invert: bool = True) -> Preprocessed:
@@ -242,7 +144,7 @@ def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_inve
 
     Parameters
     ----------
-    image : (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 (or see `to_grey`).
+    image : (H, W) grey, (H, W, 3) RGB or (H, W, 4) RGBA; uint8 (or see `grey_ink`).
     steps : {step name: on?} for the names in STEPS; missing names are on.
     may_invert : False for the canvas (always white on black): never inverted, so
         strokes that reach the border cannot turn the drawing into its negative.
@@ -257,7 +159,7 @@ def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_inve
     EmptyDrawing : no ink. NotADigit : ink that is not one digit. BadDrawing : not a picture.
     """
     on = {s: True for s in STEPS} | dict(steps or {})
-    grey, inverted, shrunk = to_grey(image, may_invert)
+    grey, inverted, shrunk = grey_ink(image, may_invert)
     check_ink(grey)  # raises before any work
     stages = [Stage("grey", grey)]
 
@@ -266,6 +168,7 @@ def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_inve
         top, bottom, left, right = ink_bbox(a)
         a = a[top:bottom, left:right]
     stages.append(Stage("crop", a, on["crop"]))
+    src = a
 
     h, w = a.shape
     if on["scale"]:
@@ -283,7 +186,7 @@ def preprocess(image: np.ndarray, steps: dict[str, bool] | None = None, may_inve
     stages.append(Stage("place", a, on["place"]))
 
     if on["centre"]:
-        a = _shift(a, *_centre_shift(a))
+        a = _centred(a, src, (h, w), (r0, c0), on["scale"])
     stages.append(Stage("centre", a, on["centre"]))
 
     a = a / a.max() if on["normalise"] else a * 255.0

@@ -11,20 +11,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from cnn_core import convolution as C
-from cnn_core.images import to_grey
 from cnn_core.kernels import Kernel, flip, is_symmetric_180
-
-
-def as_grey_255(a: np.ndarray) -> np.ndarray:
-    """Any picture -> (H, W) float64 grey in 0..255.
-
-    (H, W, 3) colour becomes its luminance; a float picture whose values stay within
-    [0, 1] (e.g. the Draw page's digit) is scaled by 255.
-    """
-    a = np.asarray(a)
-    if a.dtype.kind == "f" and a.size and float(np.nanmax(a)) <= 1.0 and float(np.nanmin(a)) >= 0.0:
-        a = a * 255.0
-    return to_grey(a)
 
 
 def to_picture(a: np.ndarray) -> np.ndarray:

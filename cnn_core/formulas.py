@@ -11,10 +11,14 @@ from dataclasses import dataclass
 
 from cnn_core.architecture import Architecture
 
+# The general formulas as the pages print them; `conv_size_text` and `pool_size_text` plug numbers in.
+CONV_SIZE = "O = floor((W - K + P) / S) + 1"  # P: pixels of padding added along the axis, both sides together
+POOL_SIZE = "O = floor((W - F) / S) + 1"
 
-def same_padding(k: int) -> float:
-    """Padding per side that 'same' uses at stride 1: (K - 1) / 2 (half a pixel more on one side for even K)."""
-    return (k - 1) / 2
+
+def shape_text(shape: tuple[int, ...]) -> str:
+    """A shape as every page writes it: (26, 26, 32) -> '26 x 26 x 32', (28, 28) -> '28 x 28'."""
+    return " x ".join(str(d) for d in shape)
 
 
 def conv_output_size(w: int, k: int, padding: int | str = 0, stride: int = 1) -> int:
@@ -24,7 +28,7 @@ def conv_output_size(w: int, k: int, padding: int | str = 0, stride: int = 1) ->
     ----------
     w, k : input width and kernel width, in pixels.
     padding : pixels added on each side, or Keras' 'valid' (P = 0) / 'same'.
-        'same' pads K - 1 pixels in total, so O = ceil(W / S), as Keras does.
+        'same' gives O = ceil(W / S), as Keras does (padding as `same_pads` says).
     stride : step between two windows.
 
     Returns
@@ -38,10 +42,45 @@ def conv_output_size(w: int, k: int, padding: int | str = 0, stride: int = 1) ->
     return math.floor((w - k + 2 * padding) / stride) + 1
 
 
+def same_pads(w: int, k: int, stride: int = 1) -> tuple[int, int]:
+    """Pixels Keras' 'same' adds along one axis: (before, after), i.e. (top, bottom) or (left, right).
+
+    The total is what the last window needs, max((ceil(W / S) - 1) * S + K - W, 0): K - 1 at
+    stride 1, often less at larger strides (28 wide, 3x3, stride 2: 1 px). An odd total puts the
+    extra pixel after (bottom/right).
+    """
+    total = max((conv_output_size(w, k, "same", stride) - 1) * stride + k - w, 0)
+    return total // 2, total - total // 2
+
+
+def conv_size_text(w: int, k: int, padding: int | str = 0, stride: int = 1) -> str:
+    """CONV_SIZE with numbers plugged in, P the padding in total: 'floor((28 - 3 + 0) / 1) + 1 = 26'.
+
+    `padding` as in `conv_output_size` (an int is pixels on each side, so P = 2 * padding).
+    """
+    if padding == "same":
+        p = sum(same_pads(w, k, stride))
+    else:
+        p = 0 if padding == "valid" else 2 * int(padding)
+    return f"floor(({w} - {k} + {p}) / {stride}) + 1 = {conv_output_size(w, k, padding, stride)}"
+
+
+def same_pads_text(w: int, k: int, stride: int = 1) -> str:
+    """What 'same' padding adds along one axis, in words: "'same' pads 1 px in total: 0 top/left, 1 bottom/right"."""
+    before, after = same_pads(w, k, stride)
+    return f"'same' pads {before + after} px in total: {before} top/left, {after} bottom/right"
+
+
 def pool_output_size(w: int, pool: int = 2, stride: int | None = None) -> int:
     """Output width of a pooling layer without padding: floor((W - F) / S) + 1, S = F by default."""
     stride = pool if stride is None else stride
     return math.floor((w - pool) / stride) + 1
+
+
+def pool_size_text(w: int, pool: int = 2, stride: int | None = None) -> str:
+    """POOL_SIZE with numbers plugged in: 'floor((26 - 2) / 2) + 1 = 13'."""
+    stride = pool if stride is None else stride
+    return f"floor(({w} - {pool}) / {stride}) + 1 = {pool_output_size(w, pool, stride)}"
 
 
 def conv_params(k: int, c_in: int, c_out: int) -> int:
@@ -105,10 +144,9 @@ def _conv_row(i: int, b, shape) -> LayerRow:
     h, w, c = shape
     k, s = b.kernel_size, b.stride
     out = conv_output_size(w, k, b.padding, s)
+    f = conv_size_text(w, k, b.padding, s)
     if b.padding == "same":
-        f = f"ceil({w} / {s}) = {out}   ('same' pads {k - 1} px in total)"
-    else:
-        f = f"floor(({w} - {k} + 2*0) / {s}) + 1 = {out}"
+        f += f"   ({same_pads_text(w, k, s)})"
     p = conv_params(k, c, b.filters)
     error = None
     if out < 1:
@@ -145,7 +183,7 @@ def _pool_row(i: int, b, shape) -> LayerRow:
         config=f"{b.pool} {f}x{f}, stride {f}",
         input_shape=shape,
         output_shape=(max(out, 0), max(out, 0), c),
-        shape_formula=f"floor(({w} - {f}) / {f}) + 1 = {out}",
+        shape_formula=pool_size_text(w, f),
         params=0,
         params_formula="0 (pooling learns nothing)",
         macs=0,

@@ -160,19 +160,39 @@ def _to_array(img: Image.Image) -> np.ndarray:
     return rgb
 
 
-def to_grey(a: np.ndarray) -> np.ndarray:
-    """(H, W, 3) RGB -> (H, W) float luminance (ITU-R 601 weights); grey input is returned as float."""
+LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601 weights of R, G, B (as Pillow's convert("L"))
+
+
+def to_grey(a: np.ndarray, unit_to: float | None = None) -> np.ndarray:
+    """Any picture -> (H, W) float64 grey: the one place colour becomes luminance.
+
+    Parameters
+    ----------
+    a : (H, W) grey, or (H, W, 3) RGB / (H, W, 4) RGBA (alpha ignored: callers that need it
+        read it themselves).
+    unit_to : if given, a float picture whose values lie within [0, 1] (e.g. the Draw page's
+        digit) is read as fractions of full brightness and scaled to `unit_to` (e.g. 255).
+
+    Returns
+    -------
+    (H, W) float64: R, G, B weighted by LUMA; a grey picture is returned as float.
+    """
+    a = np.asarray(a)
+    if unit_to is not None and a.dtype.kind == "f" and a.size and 0.0 <= np.nanmin(a) and np.nanmax(a) <= 1.0:
+        a = a * unit_to
     a = np.asarray(a, dtype=np.float64)
     if a.ndim == 3:
-        return a[..., :3] @ np.array([0.299, 0.587, 0.114])
+        return a[..., :3] @ LUMA
     return a
 
 
 def downscale(a: np.ndarray, max_side: int = 512) -> tuple[np.ndarray, bool]:
-    """Shrink so the long side is at most `max_side` (area resampling). Returns (array, was_shrunk)."""
+    """Shrink so the long side is at most `max_side` (area average, as `decode_small`). Returns (array, was_shrunk).
+
+    a : uint8 (H, W), (H, W, 3) or (H, W, 4), or a (H, W) float picture (shrunk as float32).
+    """
     h, w = a.shape[:2]
     if max(h, w) <= max_side:
         return a, False
-    s = max_side / max(h, w)
-    img = Image.fromarray(a).resize((max(1, round(w * s)), max(1, round(h * s))), Image.Resampling.BOX)
-    return np.asarray(img), True
+    img = Image.fromarray(a if a.dtype == np.uint8 else np.asarray(a, dtype=np.float32))
+    return np.asarray(_shrink(img, max_side)), True

@@ -8,10 +8,11 @@ where the picture gets brighter to the right.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from cnn_core.cells import parse_cells
 
 MAX_WEIGHT = 1000.0  # larger weights only overflow the picture; we refuse them with a message
 CUSTOM_SIZES = (3, 5)
@@ -182,31 +183,9 @@ def parse_kernel(values) -> np.ndarray:
     """Cells typed by a learner (nested lists, a DataFrame, an array) -> a checked (K, K) float64 kernel.
 
     Raises BadKernel, with a sentence a learner understands, for empty cells, text,
-    NaN, infinity, weights beyond +-MAX_WEIGHT, or a grid that is not square.
+    NaN, infinity, weights beyond +-MAX_WEIGHT, or a grid that is not square (see `cells.parse_cells`).
     """
-    a = np.asarray(getattr(values, "values", values), dtype=object)
-    if a.size == 0 or a.ndim != 2:
-        raise BadKernel("The kernel is empty: type a number in every cell.")
-    if a.shape[0] != a.shape[1]:
-        raise BadKernel(f"The kernel must be square; this one is {a.shape[0]}x{a.shape[1]}.")
-    out = np.empty(a.shape, dtype=np.float64)
-    for (r, c), v in np.ndenumerate(a):
-        where = f"row {r + 1}, column {c + 1}"
-        if v is None or (isinstance(v, str) and not v.strip()):
-            raise BadKernel(f"The cell at {where} is empty: type a number in every cell.")
-        try:
-            x = float(v)
-        except (TypeError, ValueError):
-            raise BadKernel(f"The cell at {where} holds '{v}', which is not a number.") from None
-        if math.isnan(x):
-            raise BadKernel(f"The cell at {where} is empty or not a number (NaN): type a number.")
-        if math.isinf(x) or abs(x) > MAX_WEIGHT:
-            raise BadKernel(
-                f"The cell at {where} holds {x:g}, too large: keep every weight between "
-                f"-{MAX_WEIGHT:g} and {MAX_WEIGHT:g} so the output stays readable."
-            )
-        out[r, c] = x
-    return out
+    return parse_cells(values, BadKernel, "kernel", MAX_WEIGHT, square=True)
 
 
 def normalise(k: np.ndarray) -> np.ndarray:

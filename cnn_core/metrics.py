@@ -18,12 +18,16 @@ def predict_in_batches(model, x: np.ndarray, batch_size: int = 1000) -> np.ndarr
     Parameters
     ----------
     model : a Keras model (any callable taking (B, 28, 28, 1) float32).
-    x : (N, 28, 28, 1) float32.
+    x : (N, 28, 28, 1) float32; (N, 28, 28) is reshaped to the model's `input_shape` when it has one.
 
     Returns
     -------
     (N, num_classes) float32 probabilities.
     """
+    x = np.asarray(x, dtype=np.float32)
+    shape = getattr(model, "input_shape", None)
+    if shape is not None:
+        x = x.reshape((-1, *shape[1:]))
     out = [np.asarray(model(x[i : i + batch_size], training=False)) for i in range(0, len(x), batch_size)]
     return np.concatenate(out).astype(np.float32)
 

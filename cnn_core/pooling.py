@@ -11,6 +11,7 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
 from cnn_core import formulas
+from cnn_core.cells import parse_cells
 
 MODES = ("max", "average")
 MAX_VALUE = 1e6  # larger numbers in the example matrix are refused with a message
@@ -25,12 +26,6 @@ def output_shape(h: int, w: int, size: int, stride: int | None = None) -> tuple[
     return formulas.pool_output_size(h, size, stride), formulas.pool_output_size(w, size, stride)
 
 
-def size_formula(n: int, size: int, stride: int | None = None) -> str:
-    """The pooled-size formula with numbers plugged in, e.g. 'floor((6 - 2) / 2) + 1 = 3'."""
-    s = size if stride is None else stride
-    return f"floor(({n} - {size}) / {s}) + 1 = {formulas.pool_output_size(n, size, s)}"
-
-
 def _check(x: np.ndarray, size: int, stride: int) -> tuple[int, int]:
     if np.ndim(x) != 2:
         raise BadPooling("Pooling here works on one grey (H, W) picture or matrix.")
@@ -41,7 +36,7 @@ def _check(x: np.ndarray, size: int, stride: int) -> tuple[int, int]:
         h, w = np.shape(x)
         raise BadPooling(
             f"A {size}x{size} pooling window does not fit in the {h}x{w} input "
-            f"(output size {size_formula(min(h, w), size, stride)}): choose a smaller pool size."
+            f"(output size {formulas.pool_size_text(min(h, w), size, stride)}): choose a smaller pool size."
         )
     return oh, ow
 
@@ -99,22 +94,7 @@ def windows(x: np.ndarray, size: int = 2, stride: int | None = None, mode: str =
 
 def parse_matrix(values) -> np.ndarray:
     """Cells typed by a learner -> a checked (H, W) float64 matrix; BadPooling for empty/NaN/inf/huge cells."""
-    a = np.asarray(getattr(values, "values", values), dtype=object)
-    if a.size == 0 or a.ndim != 2:
-        raise BadPooling("The matrix is empty: type a number in every cell.")
-    out = np.empty(a.shape)
-    for (r, c), v in np.ndenumerate(a):
-        where = f"row {r + 1}, column {c + 1}"
-        try:
-            f = float(v) if v is not None and not (isinstance(v, str) and not v.strip()) else float("nan")
-        except (TypeError, ValueError):
-            raise BadPooling(f"The cell at {where} holds '{v}', which is not a number.") from None
-        if np.isnan(f):
-            raise BadPooling(f"The cell at {where} is empty: type a number in every cell.")
-        if not np.isfinite(f) or abs(f) > MAX_VALUE:
-            raise BadPooling(f"The cell at {where} holds {f:g}; keep values between -1e6 and 1e6.")
-        out[r, c] = f
-    return out
+    return parse_cells(values, BadPooling, "matrix", MAX_VALUE)
 
 
 # A 6x6 example with a clear structure: a bright diagonal stroke on a dim background,

@@ -4,6 +4,7 @@ CNN_EXPLAINER_MAX_JOBS    how many networks train at once (default 1 on <= 2 cor
 CNN_EXPLAINER_TF_THREADS  TensorFlow intra-op threads (default cores - 1, at least 1)
 CNN_EXPLAINER_MAX_PARAMS, _MAX_TRAIN_MB, _MAX_EPOCH_SECONDS  what one network may cost (see below)
 CNN_EXPLAINER_MODEL_CACHE trained Keras models kept in memory at once
+CNN_DRAW_XLA              0 turns off XLA for the Draw page's model call (default on)
 """
 
 from __future__ import annotations
@@ -90,3 +91,17 @@ def model_cache_size() -> int:
     """$CNN_EXPLAINER_MODEL_CACHE (default 8): trained Keras models kept in memory at once; the others
     are rebuilt from their saved weights when asked for."""
     return _env_number(MODEL_CACHE_ENV, 8)
+
+
+DRAW_XLA_ENV = "CNN_DRAW_XLA"
+
+
+def draw_xla() -> bool:
+    """$CNN_DRAW_XLA (default on; "0" turns it off): compile the Draw page's model call with XLA.
+
+    XLA compiles the whole read into one kernel: ~3 ms either way on an idle machine, but on a
+    busy 2-core server the plain graph waits for the thread pool at every op (150-600 ms measured
+    after an idle pause), the compiled one does not (~12 ms). It costs a few seconds of compiling
+    per model, which `cnn_core.nn.features.warm_up` does in the background.
+    """
+    return os.environ.get(DRAW_XLA_ENV, "1").strip() != "0"

@@ -9,7 +9,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 
 from cnn_core.architecture import LIMITS
-from cnn_core.formulas import ArchitectureTable
+from cnn_core.formulas import ArchitectureTable, shape_text
 
 GREY = "gray"
 
@@ -84,10 +84,6 @@ COLOURS = {
 BROKEN = "#D62728"
 
 
-def _shape(s) -> str:
-    return "x".join(str(d) for d in s)
-
-
 def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> go.Figure:
     """One block per layer (and the input): height grows with the map's width, width with its depth.
 
@@ -118,8 +114,8 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
         opacity.append(0.35 if i > broken_at else 0.9)
         line_w.append(3 if i == broken_at else 0)
         top.append(f"<b>{name}</b>")
-        bottom.append(_shape(shape) + (f"<br>{params:,} p" if params else ""))
-    hover = [f"{n} ({k}): output {_shape(s)}, {p:,} parameters" for n, k, s, p, _ in layers]
+        bottom.append(shape_text(shape) + (f"<br>{params:,} p" if params else ""))
+    hover = [f"{n} ({k}): output {shape_text(s)}, {p:,} parameters" for n, k, s, p, _ in layers]
     data = [
         dict(
             type="bar",
@@ -164,5 +160,5 @@ def network_diagram(table: ArchitectureTable, input_shape: tuple[int, ...]) -> g
 
 def diagram_summary(table: ArchitectureTable, input_shape: tuple[int, ...]) -> str:
     """The diagram in words, for readers who cannot see it."""
-    steps = [f"input {_shape(input_shape)}"] + [f"{r.name} {_shape(r.output_shape)}" for r in table.rows]
+    steps = [f"input {shape_text(input_shape)}"] + [f"{r.name} {shape_text(r.output_shape)}" for r in table.rows]
     return "Data flows left to right: " + " → ".join(steps) + "."

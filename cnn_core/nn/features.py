@@ -8,7 +8,6 @@ layer's input to its softmax, the logit) with respect to the 28x28 input pixels.
 
 from __future__ import annotations
 
-import os
 import threading
 from dataclasses import dataclass
 
@@ -16,15 +15,11 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from cnn_core import digits
+from cnn_core import digits, settings
 from cnn_core.architecture import Architecture, ConvBlock, DenseLayer
 from cnn_core.formulas import LayerRow, layer_table
 
-# XLA compiles the whole read into one kernel: ~3 ms either way on an idle machine, but on a busy
-# 2-core server the plain graph waits for the thread pool at every op (150-600 ms measured after
-# an idle pause), the compiled one does not (~12 ms). Costs a few seconds of compiling per model,
-# which `warm_up` does in the background. CNN_DRAW_XLA=0 turns it off.
-XLA = os.environ.get("CNN_DRAW_XLA", "1") != "0"
+XLA = settings.draw_xla()  # read once, at import: the reader's tf.function is compiled with it
 UNSURE_TOP = 0.5  # below this top probability the model is unsure
 UNSURE_GAP = 0.2  # ... or when the runner-up is closer than this
 
@@ -142,13 +137,6 @@ def warm_up(model: keras.Model) -> threading.Thread | None:
     t = threading.Thread(target=r.read, args=(np.zeros(model.input_shape[1:3], np.float32),), daemon=True)
     t.start()
     return t
-
-
-def predict_batch(model: keras.Model, images: np.ndarray, batch_size: int = 256) -> np.ndarray:
-    """(N, 28, 28) float images -> (N, 10) probabilities, calling the model directly in batches."""
-    x = np.asarray(images, dtype=np.float32).reshape((-1, *model.input_shape[1:]))
-    parts = [model(x[i : i + batch_size], training=False).numpy() for i in range(0, len(x), batch_size)]
-    return np.concatenate(parts)
 
 
 def _activation(layer) -> str:

@@ -188,4 +188,4 @@ def test_the_diagram_is_the_homes_one_colour_per_kind_with_a_legend():
     for kind in ("Input", "Conv2D", "MaxPooling2D", "Flatten", "Dense"):
         assert f'"name":"{kind}"' in home_spec.replace(" ", "") and COLOURS[kind] in home_spec
     assert "AveragePooling2D" not in home_spec  # the seed has none: its legend lists only what it draws
-    assert any("Data flows left to right: input 28x28x1" in c.value for c in home.caption)
+    assert any("Data flows left to right: input 28 x 28 x 1" in c.value for c in home.caption)

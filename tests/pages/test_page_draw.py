@@ -52,7 +52,7 @@ def test_a_drawn_digit_shows_the_prediction(at, samples, i):
     assert at.session_state[state.DRAWN_DIGIT].shape == (28, 28)
     assert any("Shipped seed model" in c.value for c in at.caption)
     layers = html_of(at)
-    assert "floor((28 - 3 + 2*0) / 1) + 1 = 26" in layers and "3*3*32*64 + 64 = 18,496" in layers
+    assert "floor((28 - 3 + 0) / 1) + 1 = 26" in layers and "3*3*32*64 + 64 = 18,496" in layers
     for q in ("Q22. What do the feature maps look like after the first convolution?", "Q26.", "Q27.", "Q29.", "Q30."):
         assert f'<summary style="cursor:pointer">{q}' in layers
     assert layers.count("data:image/png;base64,") >= 9 + 2 + 1 + 2  # 9 layers, saliency, steps, focus

@@ -121,7 +121,7 @@ def test_output_shape_and_formula_line_come_from_cnn_core_formulas(n, k, mode, s
     expected = formulas.conv_output_size(n, k, 0 if mode == "valid" else "same", s)
     assert C.output_shape(n, n, k, mode, s) == (expected, expected)
     assert C.size_formula(n, k, mode, s).endswith(f"= {expected}")
-    assert C.size_formula(28, 3, "valid", 1) == "floor((28 - 3 + 2*0) / 1) + 1 = 26"
+    assert C.size_formula(28, 3, "valid", 1) == "floor((28 - 3 + 0) / 1) + 1 = 26"
 
 
 def test_kernel_larger_than_the_image_without_padding_is_explained():

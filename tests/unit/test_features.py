@@ -5,13 +5,13 @@ import pytest
 import tensorflow as tf
 from PIL import Image
 
+from cnn_core import metrics
 from cnn_core.architecture import PRESETS, SEED
 from cnn_core.digits import to_mnist
 from cnn_core.nn.features import (
     Reading,
     architecture_of,
     layer_rows,
-    predict_batch,
     read_picture,
     reader_for,
     tile_maps,
@@ -59,7 +59,7 @@ def test_layer_shapes_match_the_model_and_the_formulas(shipped_model, reading):
 def test_prediction_matches_calling_the_model(shipped_model, samples):
     x = samples.images[:8] / 255.0
     direct = shipped_model(x[..., None].astype(np.float32), training=False).numpy()
-    np.testing.assert_allclose(predict_batch(shipped_model, x, batch_size=3), direct, atol=1e-5)
+    np.testing.assert_allclose(metrics.predict_in_batches(shipped_model, x, batch_size=3), direct, atol=1e-5)
     r = reader_for(shipped_model).read(x[3])
     np.testing.assert_allclose(r.probs, direct[3], atol=1e-5)
     assert r.digit == samples.labels[3]
@@ -146,7 +146,7 @@ def test_real_digits_redrawn_on_a_canvas_are_read(shipped_model, mnist):
     rng = np.random.default_rng(0)
     idx = rng.choice(len(x), 1000, replace=False)
     inputs = np.stack([to_mnist(canvas_like(x[i], rng)) for i in idx])
-    acc = float((predict_batch(shipped_model, inputs).argmax(1) == y[idx]).mean())
+    acc = float((metrics.predict_in_batches(shipped_model, inputs).argmax(1) == y[idx]).mean())
     print(f"\nredrawn MNIST test digits (1,000, random size and position): accuracy {acc:.3f}")
     assert acc >= 0.97
 

@@ -236,3 +236,56 @@ def test_huge_networks_are_not_built():
     assert layer_table(arch).total_params > MAX_PARAMS
     check = check_with_keras(arch)  # returns at once: no TensorFlow work
     assert not check.agrees and "parameters" in check.error and f"{MAX_PARAMS:,}" in check.error
+
+
+# ---------------------------------------------------------------- one formula text, and Keras' 'same' padding
+
+
+def test_formula_texts_come_from_one_owner_and_agree_with_the_values():
+    from cnn_core import convolution, pooling
+    from cnn_core.formulas import conv_size_text, pool_size_text, same_pads_text, shape_text
+
+    assert conv_size_text(28, 3) == "floor((28 - 3 + 0) / 1) + 1 = 26"
+    assert conv_size_text(28, 3, "same", 1) == "floor((28 - 3 + 2) / 1) + 1 = 28"
+    assert conv_size_text(28, 3, "same", 2) == "floor((28 - 3 + 1) / 2) + 1 = 14"  # Keras pads 1 px, not K - 1
+    assert conv_size_text(28, 5, 2, 1) == "floor((28 - 5 + 4) / 1) + 1 = 28"  # 2 px on each side
+    assert pool_size_text(26, 2) == "floor((26 - 2) / 2) + 1 = 13"
+    assert same_pads_text(28, 3, 2) == "'same' pads 1 px in total: 0 top/left, 1 bottom/right"
+    assert shape_text((26, 26, 32)) == "26 x 26 x 32" and shape_text((576,)) == "576"
+    # The Kernels page and the Architecture table write the same formula for the same layer.
+    for s in (1, 2, 3):
+        row = layer_table(Architecture(conv_blocks=(ConvBlock(8, 3, s, "same", pool="none"),))).rows[0]
+        assert row.shape_formula.startswith(convolution.size_formula(28, 3, "zero", s))
+        assert same_pads_text(28, 3, s) in row.shape_formula
+    assert layer_table(SEED).rows[1].shape_formula == pool_size_text(26, 2)
+    assert f"(output size {pool_size_text(2, 3, 3)})" in str(
+        pytest.raises(pooling.BadPooling, pooling.pool2d, [[1, 2], [3, 4]], 3).value
+    )
+
+
+@pytest.mark.parametrize("n", [28, 27, 13, 5])
+def test_same_padding_text_and_values_match_tensorflow(n):
+    """For strides 1-3 and kernels 1-7: TensorFlow's 'SAME' output equals a 'VALID' convolution of the
+    picture padded as formulas.same_pads says (so TF reads exactly those pixels), and the text says it."""
+    import numpy as np
+    import tensorflow as tf
+
+    from cnn_core.formulas import conv_size_text, same_pads, same_pads_text
+
+    rng = np.random.default_rng(n)
+    x = rng.normal(size=(1, n, n, 1)).astype(np.float32)
+    for s in (1, 2, 3):
+        for k in range(1, 8):
+            w = rng.normal(size=(k, k, 1, 1)).astype(np.float32)
+            same = tf.nn.conv2d(x, w, strides=s, padding="SAME").numpy()
+            before, after = same_pads(n, k, s)
+            assert before + after == max((math.ceil(n / s) - 1) * s + k - n, 0) and after - before in (0, 1)
+            padded = np.pad(x, ((0, 0), (before, after), (before, after), (0, 0)))
+            explicit = tf.nn.conv2d(padded, w, strides=s, padding="VALID").numpy()
+            np.testing.assert_allclose(same, explicit, rtol=1e-5, atol=1e-5)
+            o = same.shape[1]
+            assert o == conv_output_size(n, k, "same", s)
+            assert conv_size_text(n, k, "same", s) == f"floor(({n} - {k} + {before + after}) / {s}) + 1 = {o}"
+            assert f"pads {before + after} px in total: {before} top/left, {after} bottom/right" in same_pads_text(
+                n, k, s
+            )

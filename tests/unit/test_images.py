@@ -143,3 +143,11 @@ def test_decode_small_handles_modes_reduce_cannot(mode):
 def test_decode_small_leaves_small_pictures_alone():
     d = I.decode_small(_png(Image.new("RGB", (40, 30), (10, 200, 30))), 512)
     assert d.pixels.shape == (30, 40, 3) and not d.shrunk
+
+
+def test_to_grey_scales_unit_floats_to_255_and_converts_colour():
+    assert I.to_grey(np.full((4, 4), 0.5, np.float32), unit_to=255).max() == pytest.approx(127.5)
+    assert I.to_grey(np.full((4, 4), 200, np.uint8), unit_to=255).max() == 200
+    rgb = np.zeros((4, 4, 3), np.uint8)
+    rgb[..., 0] = 255
+    assert I.to_grey(rgb, unit_to=255).shape == (4, 4) and I.to_grey(rgb, unit_to=255).max() == pytest.approx(76.245)

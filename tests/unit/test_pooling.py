@@ -31,7 +31,7 @@ def test_default_stride_is_the_pool_size_and_shape_uses_formulas():
     out = P.pool2d(x, 2)
     assert out.shape == (3, 3) == (formulas.pool_output_size(6, 2),) * 2
     assert out[0, 0] == 7 and P.pool2d(x, 2, mode="average")[0, 0] == 3.5
-    assert P.size_formula(6, 2) == "floor((6 - 2) / 2) + 1 = 3"
+    assert formulas.pool_size_text(6, 2) == "floor((6 - 2) / 2) + 1 = 3"
     assert P.pool2d(x, 3, 2).shape == (2, 2)  # the last column/row is dropped, as in Keras
 
 

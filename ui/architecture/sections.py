@@ -6,22 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from cnn_core.costs import cost_split
-from cnn_core.formulas import ArchitectureTable
+from cnn_core.formulas import ArchitectureTable, shape_text
 from cnn_core.nn.keras_check import KerasCheck
+from ui.architecture.text import formula_text
 
 BROKEN = "background-color: #fde2e1; color: #8a1c14; font-weight: 600"
 AFTER_BROKEN = "color: #9aa0a6"
 WEIGHTED = ("Conv2D", "Dense")  # the only kinds here that own weights; all of them trainable
-
-
-def formula_text(f: str) -> str:
-    """Show '*' as '×': st.table renders cells as Markdown, where '*' starts emphasis."""
-    return f.replace("*", "×")
-
-
-def shape_text(shape: tuple[int, ...]) -> str:
-    """(26, 26, 32) -> '26 x 26 x 32'."""
-    return " x ".join(str(d) for d in shape)
 
 
 def table_frame(table: ArchitectureTable, input_shape: tuple[int, ...]) -> pd.DataFrame:

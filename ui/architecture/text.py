@@ -9,11 +9,11 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.architecture import SEED
-from cnn_core.formulas import conv_output_size, layer_table
+from cnn_core.formulas import conv_output_size, layer_table, shape_text
 
 
-def _f(formula: str) -> str:
-    """A formula as Markdown: '*' would start emphasis, so show it as '×'."""
+def formula_text(formula: str) -> str:
+    """A formula as Markdown (answers, table cells): '*' would start emphasis, so show it as '×'."""
     return formula.replace("*", "×")
 
 
@@ -30,10 +30,10 @@ def _answers() -> list[tuple[str, str]]:
         (
             "Q18. What does the first layer look like?",
             f"It is a Conv2D layer holding {n1} small filters, each a {k}x{k} grid of weights with one bias. "
-            f"Every filter is slid over the {h}x{w}x1 digit one pixel at a time; at each stop it multiplies the "
+            f"Every filter is slid over the {shape_text(SEED.input_shape)} digit one pixel at a time; at each stop it multiplies the "
             f"{k * k} pixels under it by its weights, adds them up with the bias, and passes the sum through ReLU. "
-            f"The result is a stack of {n1} maps of {c1.output_shape[0]}x{c1.output_shape[1]} numbers: "
-            f"output {c1.output_shape}.",
+            f"The result is a stack of {n1} maps of {shape_text(c1.output_shape[:2])} numbers: "
+            f"output {shape_text(c1.output_shape)}.",
         ),
         (
             "Q19. What does each convolutional plane represent?",
@@ -43,10 +43,10 @@ def _answers() -> list[tuple[str, str]]:
             "are not designed by hand: training chooses them.",
         ),
         (
-            f"Q20. Why does {h}x{w} shrink to {c1.output_shape[0]}x{c1.output_shape[1]}?",
+            f"Q20. Why does {shape_text((h, w))} shrink to {shape_text(c1.output_shape[:2])}?",
             f"With 'valid' padding the {k}x{k} window must lie entirely inside the image, so its centre can never "
             f"sit on the outermost ring of pixels. Along each axis there are only {w} - {k} + 1 = "
-            f"{c1.output_shape[0]} places to put it: {_f(c1.shape_formula)}. With 'same' padding Keras adds a border "
+            f"{c1.output_shape[0]} places to put it: {formula_text(c1.shape_formula)}. With 'same' padding Keras adds a border "
             f"of zeros and the map keeps its size ({same}).",
         ),
         (
@@ -60,27 +60,27 @@ def _answers() -> list[tuple[str, str]]:
         (
             f"Q23. Where do the {c1.params:,} parameters of layer 1 come from?",
             f"Each of the {n1} filters has {k}x{k} = {k * k} weights for its one input channel, plus a bias: "
-            f"{_f(c1.params_formula)}. The layer reuses those weights at all "
+            f"{formula_text(c1.params_formula)}. The layer reuses those weights at all "
             f"{c1.output_shape[0] * c1.output_shape[1]:,} positions, which is why a convolution needs so few.",
         ),
         (
             f"Q28. Where do the {c2.params:,} parameters of layer 2 come from?",
             f"Layer 2 reads the {p1.output_shape[2]} maps that pooling left, so each of its "
             f"{c2.output_shape[2]} filters is {k}x{k}x{p1.output_shape[2]} = {k * k * p1.output_shape[2]} weights deep, "
-            f"plus a bias: {_f(c2.params_formula)}.",
+            f"plus a bias: {formula_text(c2.params_formula)}.",
         ),
         (
             "Q29. How big are the maps after the second pooling?",
-            f"The second convolution gives {c2.output_shape[0]}x{c2.output_shape[1]} maps; 2x2 pooling with "
-            f"stride 2 keeps {p2.output_shape[0]} windows per axis ({_f(p2.shape_formula)}), "
-            f"so the last odd row and column are dropped: output {p2.output_shape}.",
+            f"The second convolution gives {shape_text(c2.output_shape[:2])} maps; 2x2 pooling with "
+            f"stride 2 keeps {p2.output_shape[0]} windows per axis ({formula_text(p2.shape_formula)}), "
+            f"so the last odd row and column are dropped: output {shape_text(p2.output_shape)}.",
         ),
         (
             f"Q31. Where do the {c3.params:,} parameters after layer 3 come from?",
             f"The third convolution has {c3.output_shape[2]} filters over {p2.output_shape[2]} input maps: "
-            f"{_f(c3.params_formula)}. Its {c3.output_shape} output is flattened to "
+            f"{formula_text(c3.params_formula)}. Its {shape_text(c3.output_shape)} output is flattened to "
             f"{t['flatten'].output_shape[0]} numbers, and the first dense layer happens to need the same count: "
-            f"{_f(d1.params_formula)}. Then {_f(d2.params_formula)} and the output layer {_f(out.params_formula)}.",
+            f"{formula_text(d1.params_formula)}. Then {formula_text(d2.params_formula)} and the output layer {formula_text(out.params_formula)}.",
         ),
     ]
 

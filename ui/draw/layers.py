@@ -11,7 +11,7 @@ import math
 
 import streamlit as st
 
-from cnn_core.formulas import LayerRow
+from cnn_core.formulas import LayerRow, shape_text
 from cnn_core.nn.features import FeatureReader, Reading, tile_maps
 from ui.draw import figures as img
 
@@ -52,7 +52,7 @@ def caption(row: LayerRow) -> str:
 def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
     """(question, answer in our own words) for the layer `name` of the seed-like networks."""
     r = rows[name]
-    shape = " x ".join(map(str, r.output_shape))
+    shape = shape_text(r.output_shape)
     if name == "conv1":
         return (
             "Q22. What do the feature maps look like after the first convolution?",
@@ -93,7 +93,7 @@ def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
 
 
 def _title(row: LayerRow) -> str:
-    shape = " x ".join(map(str, row.output_shape))
+    shape = shape_text(row.output_shape)
     return f"<b>{row.name}</b> · {row.kind} · output <b>{shape}</b>"
 
 
@@ -140,7 +140,7 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         k, bias = reader.kernels(conv, j)
     except ValueError:
         k, bias = None, 0.0
-    parts = [img.single(maps[..., j], "activation", f"{name} map {j} ({maps.shape[0]}x{maps.shape[1]})")]
+    parts = [img.single(maps[..., j], "activation", f"{name} map {j} ({shape_text(maps.shape[:2])})")]
     if k is not None:
         kt = tile_maps(k, cols=min(COLS, k.shape[-1]), shared_scale=True)
         n_in = k.shape[2]

@@ -6,6 +6,7 @@ import numpy as np
 import streamlit as st
 
 from cnn_core.digits import STEP_OFF, STEP_TITLES, STEPS, Preprocessed, display, preprocess
+from cnn_core.formulas import shape_text
 from cnn_core.nn.features import UNSURE_GAP, UNSURE_TOP, Reading, read_picture, reader_for
 from ui.draw import bars as fig
 from ui.draw import figures as img
@@ -81,7 +82,7 @@ def steps(pre: Preprocessed) -> None:
     pics, caps = [], []
     for i, s in enumerate(pre.stages, start=1):
         pics.append(display(s.image))
-        shape = " x ".join(map(str, s.image.shape))
+        shape = shape_text(s.image.shape)
         caps.append(f"{i}. {s.title} ({shape})" if s.applied else f"{i}. {s.name} {STEP_OFF[s.name]} ({shape})")
     img.show(img.row(pics, " → ".join(caps)))
     lo, hi = float(pre.image.min()), float(pre.image.max())

@@ -15,8 +15,8 @@ import streamlit as st
 
 from cnn_core import kernels as K
 from cnn_core.convolution import PADDING_LABELS, PADDINGS
-from cnn_core.filtering import as_grey_255
-from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale
+from cnn_core.formulas import shape_text
+from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale, to_grey
 from ui import resources, state
 from ui.errors import plain
 from ui.keep import keep, last, last_index
@@ -94,12 +94,12 @@ def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | Non
     notes = []
     if shrunk or (h, w) != small.shape[:2]:
         notes.append(
-            f"Downscaled from {h}x{w} to {small.shape[0]}x{small.shape[1]} pixels (rows x columns; long side at most {MAX_SIDE})."
+            f"Downscaled from {shape_text((h, w))} to {shape_text(small.shape[:2])} pixels (rows x columns; long side at most {MAX_SIDE})."
         )
     if small.ndim == 3:
         notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")
-        return KernelPicture(as_grey_255(small), small, label, notes)
-    return KernelPicture(as_grey_255(small), None, label, notes)
+        return KernelPicture(to_grey(small, unit_to=255), small, label, notes)
+    return KernelPicture(to_grey(small, unit_to=255), None, label, notes)
 
 
 def upload_picture(data: bytes, name: str) -> KernelPicture:
@@ -121,8 +121,8 @@ def pick_picture() -> KernelPicture | None:
         return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
     if src == SRC_DRAWN and drawn is not None:
         drawn = np.asarray(drawn)
-        label = f"The digit you last drew on the Draw page ({drawn.shape[0]}x{drawn.shape[1]})"
-        return KernelPicture(as_grey_255(drawn), None, label)
+        label = f"The digit you last drew on the Draw page ({shape_text(drawn.shape)})"
+        return KernelPicture(to_grey(drawn, unit_to=255), None, label)
     if src == SRC_UPLOAD:
         up = st.file_uploader(
             "A PNG or JPEG picture (up to 10 MB)",

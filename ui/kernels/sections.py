@@ -8,7 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from cnn_core import filtering, pooling
+from cnn_core import filtering, formulas, pooling
+from cnn_core.formulas import shape_text
 from cnn_core.kernels import Kernel
 from ui.errors import plain
 from ui.keep import keep, last, last_index
@@ -52,8 +53,8 @@ def show_size(f: filtering.Filtered) -> None:
     """The output-size formula with this picture's numbers, and the notes on padding and flipping."""
     (h, w), (oh, ow) = f.image.shape, f.output.shape
     st.markdown(
-        f"**Output size** `O = floor((W - K + 2P) / S) + 1`: height `{f.formula_h}`, width `{f.formula_w}`. "
-        f"The {h}x{w} input gives a **{oh}x{ow}** output."
+        f"**Output size** `{formulas.CONV_SIZE}`, P = padding pixels in total: height `{f.formula_h}`, "
+        f"width `{f.formula_w}`. The {shape_text((h, w))} input gives a **{shape_text((oh, ow))}** output."
     )
     for n in f.notes:
         st.info(n, icon=":material/info:")
@@ -68,17 +69,25 @@ def show_filtering(pic: KernelPicture, kernel: Kernel, f: filtering.Filtered, s:
     with c3:  # filled first, so the new output reaches the browser before anything else
         lo, hi = float(f.output.min()), float(f.output.max())
         if s.raw:
-            _chart(grid(f.output, f"Output (raw): {oh}x{ow}", signed=f.signed, colorbar="sum", height=380))
+            _chart(grid(f.output, f"Output (raw): {shape_text((oh, ow))}", signed=f.signed, colorbar="sum", height=380))
         else:
-            _chart(grid(f.picture, f"Output (0-255 picture): {oh}x{ow}", zrange=(0, 255), colorbar="0-255", height=380))
+            _chart(
+                grid(
+                    f.picture,
+                    f"Output (0-255 picture): {shape_text((oh, ow))}",
+                    zrange=(0, 255),
+                    colorbar="0-255",
+                    height=380,
+                )
+            )
         what = "convolution" if s.convolve else "cross-correlation"
         st.caption(
-            f"Output of {kernel.name} ({what}), stride {f.stride}: {oh}x{ow} pixels, values from {lo:.4g} to {hi:.4g}."
+            f"Output of {kernel.name} ({what}), stride {f.stride}: {shape_text((oh, ow))} pixels, values from {lo:.4g} to {hi:.4g}."
         )
     with c1:
         if pic.colour is not None:
             st.image(pic.colour, caption=f"{pic.label}, in colour (the grey version is filtered)", width=180)
-        _chart(grid(f.image, f"Input: {h}x{w}", zrange=(0, 255), colorbar="brightness", height=380))
+        _chart(grid(f.image, f"Input: {shape_text((h, w))}", zrange=(0, 255), colorbar="brightness", height=380))
         st.caption(f"{plain(pic.label)}; grey 0 (black) to 255 (white).")
     with c2:
         show_kernel(kernel)
@@ -222,8 +231,8 @@ def show_pooling(pic: KernelPicture) -> None:
         return
     mx, av = pooling.pool2d(m, size, stride, "max"), pooling.pool2d(m, size, stride, "average")
     st.markdown(
-        f"Pooled size: floor((W - F) / S) + 1 = {pooling.size_formula(m.shape[0], size, stride)}, "
-        f"so {m.shape[0]}x{m.shape[1]} becomes **{mx.shape[0]}x{mx.shape[1]}**."
+        f"Pooled size: {formulas.POOL_SIZE}, here {formulas.pool_size_text(m.shape[0], size, stride)}, "
+        f"so {shape_text(m.shape)} becomes **{shape_text(mx.shape)}**."
     )
     i = 1
     if len(max_ws) > 1:
@@ -268,19 +277,17 @@ def show_pooling(pic: KernelPicture) -> None:
     x, y = st.columns(2)
     with x:
         _chart(
-            grid(pm, f"Max pooled: {pm.shape[0]}x{pm.shape[1]}", zrange=(0, 255), colorbar="brightness", height=360),
+            grid(pm, f"Max pooled: {shape_text(pm.shape)}", zrange=(0, 255), colorbar="brightness", height=360),
             key="k_pool_pic_max",
         )
     with y:
         _chart(
-            grid(
-                pa, f"Average pooled: {pa.shape[0]}x{pa.shape[1]}", zrange=(0, 255), colorbar="brightness", height=360
-            ),
+            grid(pa, f"Average pooled: {shape_text(pa.shape)}", zrange=(0, 255), colorbar="brightness", height=360),
             key="k_pool_pic_avg",
         )
     st.caption(
-        f"{h}x{w} -> {pm.shape[0]}x{pm.shape[1]}: height {pooling.size_formula(h, size, stride)}, width "
-        f"{pooling.size_formula(w, size, stride)}. Max pooling keeps the strokes bright; average pooling greys them."
+        f"{shape_text((h, w))} -> {shape_text(pm.shape)}: height {formulas.pool_size_text(h, size, stride)}, width "
+        f"{formulas.pool_size_text(w, size, stride)}. Max pooling keeps the strokes bright; average pooling greys them."
     )
 
 
