@@ -164,7 +164,7 @@ LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R 601 weights of R, G, B (as Pillo
 
 
 def to_grey(a: np.ndarray, unit_to: float | None = None) -> np.ndarray:
-    """Any picture -> (H, W) float64 grey: the one place colour becomes luminance.
+    """Any picture -> (H, W) float grey: the one place colour becomes luminance.
 
     Parameters
     ----------
@@ -175,15 +175,16 @@ def to_grey(a: np.ndarray, unit_to: float | None = None) -> np.ndarray:
 
     Returns
     -------
-    (H, W) float64: R, G, B weighted by LUMA; a grey picture is returned as float.
+    (H, W) float64 (float32 for a float32 picture): R, G, B weighted by LUMA; a grey picture is
+    returned as float.
     """
     a = np.asarray(a)
     if unit_to is not None and a.dtype.kind == "f" and a.size and 0.0 <= np.nanmin(a) and np.nanmax(a) <= 1.0:
         a = a * unit_to
-    a = np.asarray(a, dtype=np.float64)
+    dtype = np.float32 if a.dtype == np.float32 else np.float64  # float32 stays float32: half the memory
     if a.ndim == 3:
-        return a[..., :3] @ LUMA
-    return a
+        return a[..., :3].astype(dtype, copy=False) @ LUMA.astype(dtype)
+    return a.astype(dtype, copy=False)
 
 
 def downscale(a: np.ndarray, max_side: int = 512) -> tuple[np.ndarray, bool]:
