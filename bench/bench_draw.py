@@ -56,7 +56,7 @@ def model_rows() -> list[Row]:
     it = iter(range(10**9))
     pre = timeit(lambda: to_mnist(pics[next(it) % 20]), n=200, warmup=5)
     acc = robustness_accuracy(model, ROBUST_N, seed=0)
-    return [
+    return [  # one Row per figure: alike in shape (the same fields), not repeated logic
         Row(
             "model call at batch 1: prediction + all 9 layer outputs + 2 saliency gradients (one tf.function)",
             "p50 <= 15 ms, p95 <= 30 ms",

@@ -34,7 +34,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from cnn_core import formulas
 
 PADDINGS = ("valid", "zero", "reflect", "replicate", "wrap")
-PADDING_LABELS = {
+PADDING_LABELS = {  # a table of labels: alike in shape to digits.STEP_TITLES, nothing shared
     "valid": "No padding (valid)",
     "zero": "Zero padding (same)",
     "reflect": "Reflect",

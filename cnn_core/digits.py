@@ -32,7 +32,7 @@ CENTRE = 14.0  # where MNIST's centres of mass sit (row and column, 0-based): me
 
 # Steps after the first (grey scale), in order; each can be switched off.
 STEPS = ("crop", "scale", "place", "centre", "normalise")
-STEP_TITLES = {
+STEP_TITLES = {  # a table of labels: alike in shape to convolution.PADDING_LABELS, nothing shared
     "grey": "Grey scale, white ink on black",
     "crop": "Crop to the ink's bounding box",
     "scale": "Scale to fit 20x20, aspect ratio kept",
