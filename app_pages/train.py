@@ -8,7 +8,7 @@ from ui import models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
 from ui.train import progress
-from ui.train.inputs import architecture_picker, cost_note, keep_settings, recipe_controls
+from ui.train.inputs import architecture_picker, cost_note, keep_settings, quick_run_hint, recipe_controls
 from ui.train.sections import kernels_section, runs_section
 from ui.train.text import answers, precision_note
 
@@ -53,7 +53,7 @@ if c2.button(
 
 st.subheader("Progress")
 if job is None:
-    st.info("Choose the settings above and press **Start training**. A quick first run: 2,000 images, 1 epoch.")
+    st.info(f"Choose the settings above and press **Start training**. {quick_run_hint()}")
 elif job.state not in jobs.TERMINAL:
     progress.live_progress(job.id)
     progress.live_charts(job.id)

@@ -153,3 +153,20 @@ def test_the_page_says_which_precision_training_uses_and_why(monkeypatch, settin
     at.run()
     assert not at.exception
     assert any(words in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_the_quick_run_hint_reads_its_numbers_from_the_real_options(monkeypatch):
+    """The hint must quote the smallest image count and the epochs slider's minimum, whatever they are."""
+    from cnn_core.data import N_TRAIN
+    from ui.train import inputs
+
+    monkeypatch.setattr(inputs, "TRAIN_SIZES", (500, 10000, N_TRAIN))
+    monkeypatch.setattr(inputs, "EPOCHS", (2, 20))
+    at = AppTest.from_file("../../app_pages/train.py", default_timeout=60)
+    at.run()
+    assert not at.exception
+    hint = next(i.value for i in at.info if "Start training" in i.value)
+    assert "500 training images" in hint and "2 epochs" in hint
+    assert "2,000" not in hint and "1 epoch" not in hint
+    assert at.radio[0].options == ["500", "10,000", f"{N_TRAIN:,}"]
+    assert at.slider[0].min == 2

@@ -23,6 +23,7 @@ LOSS_NAMES = {"categorical_crossentropy": "categorical cross-entropy", "mean_squ
 LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0, 100.0)
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
 TRAIN_SIZES = (2000, 10000, N_TRAIN)
+EPOCHS = (1, 20)  # the epochs slider's minimum and maximum
 
 
 def architecture_picker() -> tuple[str, Architecture]:
@@ -88,7 +89,7 @@ def recipe_controls() -> TrainingRecipe:
         loss = st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key="train_loss")
         _why("what training minimises; cross-entropy punishes a confident wrong answer hardest (Q32).")
     with c2:
-        epochs = st.slider("Epochs", 1, 20, key="train_epochs")
+        epochs = st.slider("Epochs", EPOCHS[0], EPOCHS[1], key="train_epochs")
         _why("one epoch shows every training image once; more epochs keep improving until they overfit (Q33).")
         batch = st.select_slider("Batch size", BATCH_SIZES, key="train_batch")
         _why("images averaged per weight update: bigger is faster per image but takes fewer, smoother steps (Q34).")
@@ -132,3 +133,11 @@ def cost_note(table: ArchitectureTable, recipe: TrainingRecipe) -> bool:
         f"{est.epoch_seconds:,.0f} s per epoch ({est.macs_per_example:,} multiply-adds per image)."
     )
     return False
+
+
+def quick_run_hint() -> str:
+    """The shortest run the controls allow, every number read from the options themselves."""
+    n, e = TRAIN_SIZES[0], EPOCHS[0]
+    return (
+        f"For a quick first run, pick the smallest choices: {n:,} training images and {e} epoch{'s' if e != 1 else ''}."
+    )
