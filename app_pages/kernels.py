@@ -40,7 +40,7 @@ def explore(pic: inputs.KernelPicture) -> None:
         return
     if view == inputs.VIEW_FILTER:
         sections.show_filtering(pic, kernel, result, settings)
-        sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.BORDERS + T.STRIDE, T.FLIP])
+        sections.show_texts([T.KERNEL_SHAPES + T.NOT_SPOILED, T.borders_text(settings.stride) + T.STRIDE, T.FLIP])
     else:
         sections.show_steps(result, kernel)
 

@@ -118,7 +118,7 @@ def library(gauss_size: int = 5, gauss_sigma: float = 1.0) -> dict[str, Kernel]:
         ),
         Kernel(
             "Sharpen",
-            "Sharpens: the centre counts 5 times, its 4 neighbours are subtracted.",
+            "Sharpens: 5 times the centre minus its 4 neighbours (5 - 4 = 1, so the picture stays).",
             _a([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]),
             family="sharpen",
         ),
@@ -171,7 +171,7 @@ def library(gauss_size: int = 5, gauss_sigma: float = 1.0) -> dict[str, Kernel]:
         ),
         Kernel(
             "Outline",
-            "Keeps only outlines: the centre against the sum of its 8 neighbours.",
+            "Keeps only outlines: 8 times the centre minus its 8 neighbours (8 - 8 = 0, so flat areas vanish).",
             _a([[-1, -1, -1], [-1, 8, -1], [-1, -1, -1]]),
             family="edge",
         ),

@@ -281,3 +281,17 @@ def test_settings_survive_switching_the_view_and_the_page(at):
     at.radio(key="k_view").set_value("Pooling").run()
     assert at.radio(key="k_pool_size").value == 3
     assert not at.exception
+
+
+def test_kernel_text_follows_the_weights_and_border_text_the_stride(at):
+    def text():
+        return " ".join(m.value for m in at.markdown)
+
+    at.selectbox(key="k_kernel").set_value("Sharpen").run()
+    assert "add up to **1**" in text() and "sharpening" in text()
+    at.selectbox(key="k_kernel").set_value("Outline").run()
+    assert "add up to **0**" in text() and "finds edges" in text() and "sharpening" not in text()
+    assert "at stride 1, as here, the output keeps the input's size" in text()
+    at.number_input(key="k_stride").set_value(2).run()
+    assert "the output keeps the input's size" not in text() and "1/2 of the input" in text()
+    assert not at.exception

@@ -27,6 +27,7 @@ def _chart(fig, key: str | None = None) -> None:
 def show_kernel(kernel: Kernel) -> None:
     """The kernel's weights as a labelled grid (two grids for a two-kernel operation)."""
     st.markdown(f"**{kernel.name}**: {kernel.purpose}")
+    st.markdown(T.kernel_text(kernel))
     ws = [kernel.weights] if kernel.second is None else [kernel.weights, kernel.second]
     names = ["weights"] if kernel.second is None else ["Sobel x", "Sobel y"]
     for w, n in zip(ws, names, strict=True):

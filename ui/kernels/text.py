@@ -1,5 +1,9 @@
 """The Kernels page's explanations (answers to the seed questions, in our own words)."""
 
+from __future__ import annotations
+
+import numpy as np
+
 INTRO = """
 A **kernel** (or filter) is a small grid of numbers. Slide it over a picture: at each
 place, multiply the pixels under it by the matching weights and add the products up.
@@ -17,23 +21,37 @@ digit. A CNN keeps many filters side by side, so what one drops, another can kee
 """
 
 KERNEL_SHAPES = """
-**What kernels look like (Q10-Q14).** The simplest is 3x3: nine weights. Weights that are all
-positive and sum to 1 *average* the neighbourhood, so they blur (box, Gaussian). A large
-positive centre with negative neighbours *exaggerates* differences, so it sharpens. Weights
-that sum to 0, positive on one side and negative on the other, give 0 on flat areas and a
-strong answer where brightness changes: they find edges (Sobel, Prewitt, Laplacian).
-Kernels can be bigger (5x5, 15x15) and follow any pattern; in a CNN they are whatever
-training finds useful.
+**What kernels look like (Q10-Q14).** The simplest is 3x3: nine weights. Two things decide what a
+kernel does. First, **the sum of its weights**: on a patch of even grey the output is that grey
+times the sum. A sum of 1 keeps the picture's brightness; a sum of 0 wipes out every even patch and
+keeps only the places where brightness changes. Second, **the signs**: all positive weights
+average the neighbourhood and blur (box, Gaussian). A centre of one sign against neighbours of the
+other sign compares each pixel with its surroundings; that same pattern *sharpens* when the sum is 1
+(Sharpen, unsharp mask) and *finds edges* when the sum is 0 (Laplacian, Outline). Weights that are
+positive on one side and negative on the opposite side answer to brightness changing in one
+direction (Sobel, Prewitt; emboss does it on top of the picture). Kernels can be bigger (5x5,
+15x15) and follow any pattern; in a CNN they are whatever training finds useful.
 """
 
-BORDERS = """
+
+def borders_text(stride: int) -> str:
+    """Q9: the padding modes; what 'keeps the size' means depends on the stride."""
+    if stride == 1:
+        size = "so at stride 1, as here, the output keeps the input's size"
+    else:
+        size = (
+            f"so the output is as large as the input *before* the stride; at stride {stride}, as here, it then "
+            f"shrinks to about 1/{stride} of the input's width and height"
+        )
+    return f"""
 **What happens at the border? (Q9)** A window centred on a border pixel hangs over the edge.
 *No padding (valid)*: only windows that fit are used, so the output shrinks by K - 1 pixels
-(a 28x28 digit becomes 26x26 with a 3x3 kernel, Q20). The other modes invent the missing
-pixels so the output keeps the input's size: *zero* adds black pixels (Keras' `padding="same"`),
+(a 28x28 digit becomes 26x26 with a 3x3 kernel at stride 1, Q20). The other modes invent the
+missing pixels, {size}: *zero* adds black pixels (Keras' `padding="same"`),
 *reflect* mirrors the picture, *replicate* repeats the edge pixel, *wrap* takes pixels from
 the opposite side.
 """
+
 
 STRIDE = """
 **Stride (Q21).** The stride is how far the window jumps between two outputs. With stride 2 it
@@ -63,10 +81,94 @@ as long as we name it honestly.
 """
 
 POOLING = """
-**Pooling (Q24, Q25).** Pooling shrinks a feature map by summarising each small window with
-one number. It keeps the strongest evidence while throwing away exactly where it was, which
-makes the network cheaper and a little less sensitive to small shifts of the digit.
-**Max pooling** keeps the largest value of each window (the most common choice in CNNs);
-**average pooling** keeps the mean, which smooths. Pooling has no weights to learn.
+**Pooling (Q24, Q25).** Pooling shrinks a feature map by replacing each small window with one
+number, and forgets where exactly inside the window things were; that makes the network cheaper
+and a little less sensitive to small shifts of the digit. What the one number is depends on the mode.
+**Max pooling** keeps the largest value of each window, the strongest response of the filter
+there (the most common choice in CNNs). **Average pooling** keeps the mean of the window, so a
+strong response next to weak ones is diluted: it smooths. Pooling has no weights to learn.
 Edit the matrix below and watch both.
 """
+
+
+def _side(dx: float, dy: float) -> str:
+    """The direction (image coordinates: y grows downwards) a weight imbalance points to."""
+    v = "bottom" if dy > 1e-9 else "top" if dy < -1e-9 else ""
+    h = "right" if dx > 1e-9 else "left" if dx < -1e-9 else ""
+    return "-".join(p for p in (v, h) if p)
+
+
+def _opposite(side: str) -> str:
+    swap = {"top": "bottom", "bottom": "top", "left": "right", "right": "left"}
+    return "-".join(swap[p] for p in side.split("-"))
+
+
+def one_sided(w: np.ndarray) -> bool:
+    """True when, the centre left aside, every weight faces its negative across the centre (Sobel, Prewitt, emboss)."""
+    off = np.array(w, dtype=np.float64)
+    c = off.shape[0] // 2
+    off[c, c] = 0.0
+    return bool(np.abs(off).max() > 0) and bool(np.allclose(off, -off[::-1, ::-1]))
+
+
+def centre_against_neighbours(w: np.ndarray) -> bool:
+    """True when the centre weight has one sign and every other non-zero weight the other."""
+    w = np.asarray(w, dtype=np.float64)
+    c = w.shape[0] // 2
+    centre = w[c, c]
+    others = np.delete(w.ravel(), c * w.shape[0] + c)
+    others = others[np.abs(others) > 1e-12]
+    return centre != 0 and others.size > 0 and bool((np.sign(others) == -np.sign(centre)).all())
+
+
+def weights_text(w: np.ndarray) -> str:
+    """What one kernel's weights do, read from the weights themselves: their sum and their sign pattern."""
+    w = np.asarray(w, dtype=np.float64)
+    s = float(w.sum())
+    negative = bool((w < 0).any())
+    if abs(s - 1) < 1e-9:
+        total = "Its weights add up to **1**, so a patch of even grey comes out exactly as grey as it went in"
+    elif abs(s) < 1e-9:
+        total = (
+            "Its weights add up to **0**, so any patch of even grey comes out as 0: only changes in brightness remain"
+        )
+    else:
+        total = f"Its weights add up to **{s:.4g}**, so a patch of even grey comes out {s:.4g} times as bright"
+    if not negative:
+        if np.count_nonzero(w) == 1:
+            return total + "; a single non-zero weight just moves or scales the picture."
+        return total + "; with no negative weight it averages the neighbourhood, which blurs."
+    if one_sided(w):
+        off = w.copy()
+        c = w.shape[0] // 2
+        off[c, c] = 0.0
+        ys, xs = np.mgrid[-c : c + 1, -c : c + 1]
+        side = _side(float((off * xs).sum()), float((off * ys).sum()))
+        keep = "" if abs(s) < 1e-9 else "on top of the picture, "
+        return (
+            total + f". Positive on one side, negative on the other: {keep}it answers where the picture gets brighter "
+            f"towards the {side} (positive) or towards the {_opposite(side)} (negative)."
+        )
+    if centre_against_neighbours(w):
+        if abs(s - 1) < 1e-9:
+            return total + (
+                ". The centre is weighed against its neighbours, so a pixel that differs from its surroundings "
+                "is pushed further away from them: the picture stays, with its contrasts enlarged (sharpening)."
+            )
+        if abs(s) < 1e-9:
+            return total + (
+                ". The centre is weighed against its neighbours, so the output is the pixel's difference from its "
+                "surroundings and nothing else: it finds edges and thin strokes."
+            )
+        return total + ". The centre is weighed against its neighbours."
+    return total + "; it mixes positive and negative weights."
+
+
+def kernel_text(kernel) -> str:
+    """weights_text for a library or custom kernel; a two-kernel operation gets one sentence per kernel."""
+    if kernel.second is None:
+        return weights_text(kernel.weights)
+    return " ".join(
+        f"{name}: {weights_text(w)[0].lower()}{weights_text(w)[1:]}"
+        for name, w in (("Sobel x", kernel.weights), ("Sobel y", kernel.second))
+    )
