@@ -189,3 +189,15 @@ def test_the_diagram_is_the_homes_one_colour_per_kind_with_a_legend():
         assert f'"name":"{kind}"' in home_spec.replace(" ", "") and COLOURS[kind] in home_spec
     assert "AveragePooling2D" not in home_spec  # the seed has none: its legend lists only what it draws
     assert any("Data flows left to right: input 28 x 28 x 1" in c.value for c in home.caption)
+
+
+def test_answers_speak_of_same_padding_and_pooling_only_where_they_hold():
+    from ui.architecture.text import _answers
+
+    answers = dict(_answers())
+    q20 = next(v for k, v in answers.items() if k.startswith("Q20"))
+    assert "at stride 1 the map keeps its size (28)" in q20 and "at stride 2 'same' gives 14" in q20
+    q29 = next(v for k, v in answers.items() if k.startswith("Q29"))
+    assert "2x2 max pooling" in q29
+    q18 = next(v for k, v in answers.items() if k.startswith("Q18"))
+    assert "32 separate 3x3 patterns" in q18 and "26 x 26 x 32" in q18

@@ -26,12 +26,15 @@ def _answers() -> list[tuple[str, str]]:
     s2 = conv_output_size(w, k, 0, 2)
     s3 = conv_output_size(w, k, 0, 3)
     same = conv_output_size(w, k, "same", 1)
+    same2 = conv_output_size(w, k, "same", 2)
     return [
         (
             "Q18. What does the first layer look like?",
-            f"It is a Conv2D layer holding {n1} small filters, each a {k}x{k} grid of weights with one bias. "
-            f"Every filter is slid over the {shape_text(SEED.input_shape)} digit one pixel at a time; at each stop it multiplies the "
-            f"{k * k} pixels under it by its weights, adds them up with the bias, and passes the sum through ReLU. "
+            f"A convolution (Keras `Conv2D`). Its weights are {n1} separate {k}x{k} patterns ({k * k} numbers "
+            f"each, plus one bias per pattern). Each pattern visits every position of the "
+            f"{shape_text(SEED.input_shape)} digit, one pixel step at a time; at each position the {k * k} pixels "
+            "below it are multiplied by its weights, the products and the bias are added, and ReLU turns a "
+            "negative total into 0. "
             f"The result is a stack of {n1} maps of {shape_text(c1.output_shape[:2])} numbers: "
             f"output {shape_text(c1.output_shape)}.",
         ),
@@ -47,7 +50,8 @@ def _answers() -> list[tuple[str, str]]:
             f"With 'valid' padding the {k}x{k} window must lie entirely inside the image, so its centre can never "
             f"sit on the outermost ring of pixels. Along each axis there are only {w} - {k} + 1 = "
             f"{c1.output_shape[0]} places to put it: {formula_text(c1.shape_formula)}. With 'same' padding Keras adds a border "
-            f"of zeros and the map keeps its size ({same}).",
+            f"of zeros, so at stride 1 the map keeps its size ({same}); at stride 2 'same' gives "
+            f"{same2}, about half.",
         ),
         (
             "Q21. What happens with a stride above 1?",
@@ -71,7 +75,7 @@ def _answers() -> list[tuple[str, str]]:
         ),
         (
             "Q29. How big are the maps after the second pooling?",
-            f"The second convolution gives {shape_text(c2.output_shape[:2])} maps; 2x2 pooling with "
+            f"The second convolution gives {shape_text(c2.output_shape[:2])} maps; 2x2 {SEED.conv_blocks[1].pool} pooling with "
             f"stride 2 keeps {p2.output_shape[0]} windows per axis ({formula_text(p2.shape_formula)}), "
             f"so the last odd row and column are dropped: output {shape_text(p2.output_shape)}.",
         ),
