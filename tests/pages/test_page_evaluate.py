@@ -32,11 +32,16 @@ def test_default_image_report_and_q40_q41(page, mnist):
     assert page.number_input[0].value == 7349
     text = " ".join(m.value for m in page.markdown)
     assert f"True label **{y_test[7349]}**" in text
-    assert "when this model says 7 it is right" in text
-    assert "real 8s in the test set" in text
     report = page.dataframe[0].value
     assert list(report["class"])[-2:] == ["macro avg", "weighted avg"]
     assert int(report["support"].iloc[:10].sum()) == 10000
+    support = dict(zip(report["class"], report["support"], strict=True))
+    assert f"test set holds {support['8']:,} handwritten 8s" in text
+    assert "Precision asks how far you can trust the answer 7" in text
+    captions = " ".join(c.value for c in page.caption)
+    assert "**support** is how many test images truly show that digit" in captions
+    assert f"{support['1']:,} of the 10,000 are 1s, {support['5']:,} are 5s" in captions
+    assert "2 × precision × recall / (precision + recall)" in captions
 
 
 def test_confusion_cell_gallery(page, mnist):

@@ -42,15 +42,27 @@ def report_section(res: TestResult) -> None:
     )
     r = res.report
     cm = res.confusion
+    n = int(np.sum(r.support))
+    st.caption(
+        f"**support** is how many test images truly show that digit: {r.support[1]:,} of the {n:,} are 1s, "
+        f"{r.support[5]:,} are 5s. It counts images, it is not a score; a digit with a small support has "
+        "scores that move more when a few images change."
+    )
     st.markdown(
-        f"**Q40, precision of 7 = {r.precision[7]:.2f}:** when this model says 7 it is right "
-        f"{r.precision[7]:.1%} of the time ({cm[7, 7]:,} of the {cm[:, 7].sum():,} images it called 7). "
-        f"**Q41, recall of 8 = {r.recall[8]:.2f}:** of all {r.support[8]:,} real 8s in the test set it finds "
-        f"{r.recall[8]:.1%} ({cm[8, 8]:,}); the others were called something else."
+        f"**Q40, precision of 7 = {r.precision[7]:.2f}.** Look down the 7 column of the confusion matrix below: "
+        f"the model answered 7 for {cm[:, 7].sum():,} images, and {cm[7, 7]:,} of them really are 7s, "
+        f"{cm[7, 7]:,} / {cm[:, 7].sum():,} = {r.precision[7]:.1%}. Precision asks how far you can trust the "
+        f"answer 7. **Q41, recall of 8 = {r.recall[8]:.2f}.** Now look along the 8 row: the test set holds "
+        f"{r.support[8]:,} handwritten 8s, and {cm[8, 8]:,} of them got the answer 8, "
+        f"{cm[8, 8]:,} / {r.support[8]:,} = {r.recall[8]:.1%}; the other {r.support[8] - cm[8, 8]:,} were "
+        "read as another digit. Recall asks how many of the 8s are caught."
     )
     st.caption(
-        "F1 is the harmonic mean of precision and recall; the macro average weighs every digit the same, "
-        f"the weighted average by how many test images each digit has. Overall accuracy {r.accuracy:.4f}."
+        "**f1** combines the two into one score per digit: 2 × precision × recall / (precision + recall). It is "
+        "high only when both are high, so a model cannot raise it by being careful (high precision, low recall) "
+        "or by answering that digit very often (high recall, low precision). The macro average gives every digit "
+        "the same weight, the weighted average weighs each digit by its support. "
+        f"Overall accuracy {r.accuracy:.4f}."
     )
 
 
