@@ -38,6 +38,7 @@ with c[3]:
 link("draw", "5. Draw your own digit and watch every layer react", ":material/draw:")
 
 s = load_samples()
+first = SEED.conv_blocks[0]
 st.subheader("Questions this app answers")
 with st.expander("What is a CNN for? (Q1, Q17)", expanded=True):
     st.write(
@@ -57,7 +58,9 @@ with st.expander("What goes in? (Q2)"):
 with st.expander("How does it work? (Q3)"):
     st.write(
         "Early layers slide small filters over the image and respond where they find a pattern: an edge, a "
-        "corner, a curve end. Pooling keeps the strongest responses and shrinks the maps. Later layers combine "
+        f"corner, a curve end. {first.pool.capitalize()} pooling ({first.pool_size}x{first.pool_size} here) shrinks the maps"
+        + (", keeping the strongest response of each window. " if first.pool == "max" else ". ")
+        + "Later layers combine "
         "simple patterns into parts of digits; the dense layers at the end weigh that evidence and output ten "
         "probabilities. Training adjusts every weight a little after each batch to reduce the error."
     )
@@ -76,10 +79,21 @@ with st.expander("Why is recognising images hard? (Q5)"):
     )
     link("kernels", "See how one filter responds to strokes anywhere in the image")
 with st.expander("What makes a CNN work well in the end? (Q42)"):
+    n_conv, n_dense = len(SEED.conv_blocks), len(SEED.dense_layers)
     st.write(
-        "Enough good, varied data, prepared the same way at training and at use (see why your drawing is "
-        "centred like MNIST on the Draw page); an architecture matched to the task; and patient experiments with "
-        "one change at a time: filters, kernel size, pooling, layers, optimizer, learning rate, epochs, "
-        "judged on data the network never trained on."
+        "Good data and honest testing come first. The network learns only from examples, so they must be "
+        "many, varied and cleaned the same way for training and for real use (the Draw page centres your digit the way MNIST digits are centred). Every "
+        "change must then be judged on images the network never trained on, one change at a time, so you "
+        "know which change helped."
+    )
+    st.write(
+        f"Things worth trying, starting from the seed network's {n_conv} convolution blocks "
+        f"({first.filters} filters of {first.kernel_size}x{first.kernel_size} in the first) and {n_dense} hidden dense "
+        "layers:\n"
+        "- **training itself**: more or fewer passes over the data, a larger or smaller learning rate, "
+        "another optimiser;\n"
+        "- **what each convolution sees**: how many filters, how wide a window, max or average pooling;\n"
+        "- **how deep and wide the whole network is**: more or fewer layers, more or fewer units in each, "
+        "other activation functions."
     )
     link("train", "Run those experiments on the Train page")
