@@ -43,6 +43,17 @@ def batch_curves(series: dict) -> go.Figure:
     return _layout(fig, "Per batch: training loss and accuracy (epoch's running mean)")
 
 
+TRAIN_DASH, VALIDATION_DASH = "dash", "solid"
+
+
+def curves_key(n_runs: int) -> str:
+    """What epoch_curves draws, in words: line styles always, colours only when they mean runs."""
+    styles = "dashed lines are training, solid lines validation"
+    if n_runs > 1:
+        return f"Each colour is one of the {n_runs} runs; {styles}."
+    return f"One run: {styles} (loss on the left, accuracy on the right)."
+
+
 def epoch_curves(runs: list, names: list[str] | None = None) -> go.Figure:
     """Per-epoch training (dashed) vs validation (solid) loss (left) and accuracy (right), one colour per run."""
     fig = go.Figure()
@@ -51,7 +62,7 @@ def epoch_curves(runs: list, names: list[str] | None = None) -> go.Figure:
         name = (names[i] if names else job.label.split(":")[0]) if len(runs) > 1 else ""
         ep = [h["epoch"] for h in job.history]
         for axis, key in (("", "loss"), ("2", "accuracy")):
-            for prefix, dash, what in (("", "dash", "train"), ("val_", "solid", "validation")):
+            for prefix, dash, what in (("", TRAIN_DASH, "train"), ("val_", VALIDATION_DASH, "validation")):
                 fig.add_scatter(
                     x=ep,
                     y=[h.get(prefix + key) for h in job.history],
@@ -88,8 +99,8 @@ def kernel_grid(job, snapshot: int, selected: int) -> go.Figure:
         r0, c0 = (i // cols) * cell, (i % cols) * cell
         z[r0 : r0 + ks, c0 : c0 + ks] = k[:, :, 0, i]
         info[r0 : r0 + ks, c0 : c0 + ks, 0] = i + 1
-        info[r0 : r0 + ks, c0 : c0 + ks, 1] = np.arange(ks)[:, None]
-        info[r0 : r0 + ks, c0 : c0 + ks, 2] = np.arange(ks)[None, :]
+        info[r0 : r0 + ks, c0 : c0 + ks, 1] = np.arange(1, ks + 1)[:, None]  # rows and columns from 1
+        info[r0 : r0 + ks, c0 : c0 + ks, 2] = np.arange(1, ks + 1)[None, :]
     lim = job.kernel_limit()
     fig = go.Figure(
         go.Heatmap(
@@ -125,10 +136,18 @@ def kernel_grid(job, snapshot: int, selected: int) -> go.Figure:
 
 
 def kernel_detail(kernel, lim: float, title: str) -> go.Figure:
-    """One kernel (k, k) with its weights written in the cells, on the grid's colour scale."""
+    """One kernel (k, k) with its weights written in the cells, on the grid's colour scale.
+
+    Rows and columns are numbered from 1, one tick per cell and no other, the axes ending at the cells' edges.
+    """
+    kernel = np.asarray(kernel)
+    k = kernel.shape[0]
+    cells = list(range(1, k + 1))
     fig = go.Figure(
         go.Heatmap(
             z=kernel,
+            x=cells,
+            y=cells,
             text=[[f"{v:+.3f}" for v in row] for row in kernel],
             texttemplate="%{text}",
             colorscale=DIVERGING,
@@ -138,6 +157,7 @@ def kernel_detail(kernel, lim: float, title: str) -> go.Figure:
             hovertemplate="row %{y}, col %{x}: %{z:.4f}<extra></extra>",
         )
     )
-    fig.update_yaxes(autorange="reversed", scaleanchor="x", dtick=1)
-    fig.update_xaxes(dtick=1)
+    ticks = dict(tickmode="array", tickvals=cells, ticktext=[str(c) for c in cells])
+    fig.update_yaxes(range=[k + 0.5, 0.5], scaleanchor="x", title="row", **ticks)
+    fig.update_xaxes(range=[0.5, k + 0.5], constrain="domain", title="column", **ticks)
     return _layout(fig, title, height=330)

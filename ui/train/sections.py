@@ -12,6 +12,10 @@ from ui.train import figures as charts
 from ui.train.progress import download_button
 
 KERNEL_DEFAULT = 31  # the article asks about the 31st kernel of layer 1 (Q35); numbered from 1 here
+ARTICLE_NUMBERING = (
+    'Kernels and maps are numbered from 1 on every page, as people count, so the article\'s "31st kernel" '
+    "is kernel #31 here (Keras, counting from 0, stores it at index 30)."
+)
 
 
 def runs_frame(runs: dict) -> pd.DataFrame:
@@ -62,7 +66,7 @@ def runs_section() -> None:
     )
     if picked:
         st.plotly_chart(charts.epoch_curves([runs[r] for r in picked]), key="overlay")
-        st.caption("Each colour is one run; dashed lines are training, solid lines validation.")
+        st.caption(charts.curves_key(len(picked)))
     choices = models.model_choices()
     current = models.active_model_id()
     active = st.selectbox(
@@ -96,7 +100,7 @@ def kernels_section(job: jobs.Job) -> None:
     st.plotly_chart(charts.kernel_grid(job, snap, pick - 1), key="kernel-grid")
     st.caption(
         f"All {n} kernels of the first convolution ({k}x{k}) after epoch {snap}, on one colour scale from "
-        f"-{job.kernel_limit():.2f} (blue) through 0 (white) to +{job.kernel_limit():.2f} (red)."
+        f"-{job.kernel_limit():.2f} (blue) through 0 (white) to +{job.kernel_limit():.2f} (red). " + ARTICLE_NUMBERING
     )
     left, right = st.columns([1, 1])
     weights = job.kernel(snap, pick - 1)
@@ -104,8 +108,10 @@ def kernels_section(job: jobs.Job) -> None:
         charts.kernel_detail(weights, job.kernel_limit(), f"Kernel #{pick} after epoch {snap}"), key="kernel-one"
     )
     with right:
-        st.dataframe(pd.DataFrame(weights).style.format("{:+.4f}"), hide_index=False)
+        cells = range(1, weights.shape[0] + 1)  # rows and columns numbered from 1, as on the heatmap
+        frame = pd.DataFrame(weights, index=list(cells), columns=[str(c) for c in range(1, weights.shape[1] + 1)])
+        st.dataframe(frame.style.format("{:+.4f}"), hide_index=False)
         st.caption(
-            f"The {weights.size} weights of kernel #{pick} (rows top to bottom). Each output pixel of this feature "
+            f"The {weights.size} weights of kernel #{pick} (rows 1 to {k} top to bottom). Each output pixel of this feature "
             f"map is the sum of these weights times the {k}x{k} patch under them, plus a bias."
         )

@@ -92,13 +92,15 @@ def answers(job: jobs.Job, runs: dict) -> None:
     with st.expander("Q36. How does the validation loss change with the epochs?"):
         vl = [e.get("val_loss") for e in h]
         st.markdown(
-            "The solid red line of the per-epoch loss chart. It should fall epoch after epoch; if it turns "
+            "The solid line of the per-epoch loss chart (the dashed one is the training loss). "
+            "It should fall epoch after epoch; if it turns "
             "back up while the training loss keeps falling, the network has started to overfit. "
             + ("This run: " + ", ".join(f"{v:.4f}" for v in vl if v is not None) + "." if vl else "")
         )
     with st.expander("Q37. How does the validation accuracy change with the epochs?"):
         st.markdown(
-            "The solid red line of the per-epoch accuracy chart: the share of the held-back images the "
+            "The solid line of the per-epoch accuracy chart (the dashed one is training): "
+            "the share of the held-back images the "
             "network gets right. This run ended "
             + (
                 f"at {_pct(last.get('val_accuracy'))} on validation and "
