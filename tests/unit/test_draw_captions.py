@@ -79,3 +79,19 @@ def test_every_activation_has_its_own_sentence(activation):
 def test_maps_are_numbered_from_one():
     assert layers._strip_caption("dense1", 64).startswith("64 values, units numbered 1 (left) to 64")
     assert "digit 0 on the left" in layers._strip_caption("output", 10)
+
+
+def test_q29_says_what_a_pooled_cell_is_for_the_pooling_configured():
+    """'sums up' read as a literal sum; max keeps the strongest response, average the mean."""
+    from cnn_core.architecture import SEED, ConvBlock
+    from cnn_core.formulas import layer_table
+    from ui.draw.layers import _answer
+
+    for pool, words in (("max", "strongest response"), ("average", "average response")):
+        blocks = tuple(
+            ConvBlock(b.filters, b.kernel_size, pool=pool if i < 2 else b.pool) for i, b in enumerate(SEED.conv_blocks)
+        )
+        arch = SEED.__class__(conv_blocks=blocks, dense_layers=SEED.dense_layers)
+        rows = {r.name: r for r in layer_table(arch).rows}
+        text = " ".join(_answer("pool2", rows))
+        assert words in text and "sums up" not in text

@@ -139,7 +139,8 @@ def _answer(name: str, rows: dict[str, LayerRow]) -> tuple[str, str] | None:
         )
         return (
             f"Q29. What size are the maps after the second pooling ({kind} {f}x{f} in this network)?",
-            f"{shape}: `{r.shape_formula}`. {edge} Each cell now sums up a large region of the digit.",
+            f"{shape}: `{r.shape_formula}`. {edge} Each cell now stands for a large region of the digit: "
+            + ("the strongest response found in it." if kind == "max" else "the average response over it."),
         )
     if name == "conv3":
         return (
