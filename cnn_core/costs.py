@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from cnn_core import settings
 from cnn_core.architecture import TrainingRecipe
+from cnn_core.data import N_CLASSES, N_PIXELS, N_TEST
 from cnn_core.formulas import ArchitectureTable, batches_per_epoch
 
 BYTES_PER_FLOAT32 = 4
@@ -86,12 +87,12 @@ def training_estimate(table: ArchitectureTable, recipe: TrainingRecipe) -> Train
     """
     n_val = int(recipe.train_size * recipe.validation_split)
     n_train = recipe.train_size - n_val
-    pixels = math.prod(table.rows[0].input_shape) if table.rows else 784
+    pixels = math.prod(table.rows[0].input_shape) if table.rows else N_PIXELS
     per_example_acts = sum(r.activations for r in table.rows) + pixels
     memory = (
         16 * table.total_params
         + 3 * per_example_acts * recipe.batch_size * BYTES_PER_FLOAT32
-        + 2 * (recipe.train_size + 10_000) * (pixels + 10) * BYTES_PER_FLOAT32
+        + 2 * (recipe.train_size + N_TEST) * (pixels + N_CLASSES) * BYTES_PER_FLOAT32  # images + one-hot labels
     )
     macs = table.total_macs
     steps = batches_per_epoch(recipe.train_size, recipe.batch_size, recipe.validation_split)

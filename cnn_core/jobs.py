@@ -11,7 +11,7 @@ job to the registry (cnn_core.job_registry) and polls the job's state. The runne
     job.owned_by(secret_key)     # True: the key given at submit time (only its hash is stored)
 
 Memory: queued and running jobs are held by the registry; finished ones only for a while
-(settings.FINISHED_KEEP, FINISHED_KEEP_SECONDS), after which a job lives as long as someone
+(settings.FINISHED_KEEP, settings.FINISHED_KEEP_SECONDS), after which a job lives as long as someone
 (a learner's session) holds it. A finished job keeps its weights as bytes; its Keras model is
 rebuilt on demand into a bounded cache (cnn_core.nn.runner.model_for).
 """
@@ -33,7 +33,6 @@ import numpy as np
 
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.formulas import batches_per_epoch
-from cnn_core.settings import FINISHED_KEEP, FINISHED_KEEP_SECONDS  # noqa: F401 - the registry's memory
 
 QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
 TERMINAL = (DONE, CANCELLED, FAILED, NAN)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from cnn_core.architecture import PRESETS
 from cnn_core.samples import load_samples
 from tests.support import big_png as big_png
-from tests.support.canvas import canvas_value, data_url, drawn, html_of  # noqa: F401 - data_url used below
+from tests.support.canvas import canvas_value, drawn, html_of
 from ui import state
 from ui.draw.inputs import CANVAS_PREFIX
 
