@@ -295,3 +295,8 @@ def test_kernel_text_follows_the_weights_and_border_text_the_stride(at):
     at.number_input(key="k_stride").set_value(2).run()
     assert "the output keeps the input's size" not in text() and "1/2 of the input" in text()
     assert not at.exception
+
+
+def test_the_picture_source_is_labelled_in_words_not_with_a_class_name(at):
+    """A code rename once leaked into the label ('KernelPicture')."""
+    assert at.radio(key="k_source").label == "Picture"

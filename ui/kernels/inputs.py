@@ -115,7 +115,7 @@ def pick_picture() -> KernelPicture | None:
     if drawn is not None:
         sources.append(SRC_DRAWN)
     src = keep(
-        "k_source", st.radio("KernelPicture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
+        "k_source", st.radio("Picture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
     )
     if src == SRC_PHOTO:
         return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
