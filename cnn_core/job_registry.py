@@ -51,10 +51,12 @@ class JobRegistry:
         keep: int = FINISHED_KEEP,
         keep_seconds=FINISHED_KEEP_SECONDS,
         when_idle: Callable[[], object] | None = None,
+        writer=None,
     ):
         self.train = train  # how a job is trained: cnn_core.nn.runner.train, in the worker thread
         self.when_idle = when_idle  # called when the last running job ends (cnn_core.nn.runner.release_memory)
         self.max_jobs = max_jobs or default_max_jobs()
+        self.writer = writer  # cnn_core.store.sync.RunWriter: keeps the store in step (None: memory only)
         self.keep, self.keep_seconds = keep, keep_seconds
         self.jobs: weakref.WeakValueDictionary[str, Job] = weakref.WeakValueDictionary()
         self._kept: dict[str, Job] = {}
@@ -64,6 +66,8 @@ class JobRegistry:
         self._inputs: dict[str, tuple] = {}
         self._running = 0
         self._lock = threading.Lock()
+        if writer is not None:
+            writer.attach(self)
 
     def submit(
         self,
@@ -89,6 +93,8 @@ class JobRegistry:
             who = owner_hash(owner)
             n = self._runs_of[who] = self._runs_of.get(who, 0) + 1
             job = Job(new_job_id(), arch, recipe, token=token, owner=who, label=_label(recipe, n))
+            if self.writer is not None:
+                self.writer.submitted(job)  # may refuse (a second active run of one learner): nothing queued
             self.jobs[job.id] = self._kept[job.id] = job
             if token is not None:
                 self._by_token[token] = job.id
@@ -113,6 +119,16 @@ class JobRegistry:
         who = owner_hash(owner)
         found = [j for j in list(self.jobs.values()) if who is not None and j.owner == who]
         return sorted(found, key=lambda j: j.created)
+
+    def live(self) -> list[Job]:
+        """The jobs queued or running in this process."""
+        with self._lock:
+            return [j for j in self._kept.values() if j.state not in TERMINAL]
+
+    def set_max_jobs(self, n: int) -> None:
+        """Train up to `n` runs at once from now on (running ones are never stopped)."""
+        self.max_jobs = max(1, int(n))
+        self._dispatch()
 
     def _prune(self) -> None:
         """Let go of finished jobs beyond the newest `keep` or older than `keep_seconds` (lock held)."""
@@ -140,6 +156,8 @@ class JobRegistry:
                 self._queue.remove(job_id)
                 self._inputs.pop(job_id, None)
                 job.state, job.message, job.finished = CANCELLED, "Cancelled before it started.", time.time()
+                if self.writer is not None:
+                    self.writer.ended(job)
                 return
         job._cancel.set()
 
@@ -164,6 +182,8 @@ class JobRegistry:
     def _worker(self, job: Job, mnist, callbacks) -> None:
         try:
             run_job(job, mnist, self.train, callbacks)
+            if self.writer is not None:
+                self.writer.ended(job)
         finally:
             with self._lock:
                 self._running -= 1

@@ -35,7 +35,8 @@ from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.formulas import batches_per_epoch
 
 QUEUED, RUNNING, DONE, CANCELLED, FAILED, NAN = "queued", "running", "done", "cancelled", "failed", "nan"
-TERMINAL = (DONE, CANCELLED, FAILED, NAN)
+INTERRUPTED = "interrupted"  # the process training it stopped (a server restart, a worker that died)
+TERMINAL = (DONE, CANCELLED, FAILED, NAN, INTERRUPTED)
 USABLE = (DONE, CANCELLED)  # states whose model can answer questions
 
 _JOB_ID = re.compile(r"[0-9a-f]{12}")
@@ -90,6 +91,9 @@ class Job:
     token: str | None = None
     owner: str | None = None  # owner_hash of the key of whoever submitted it
     label: str = ""
+    learner_id: int | None = None  # in the store (cnn_core.store): whose run, in which class, "Run <number>"
+    class_id: int | None = None
+    number: int = 0
     state: str = QUEUED
     message: str = ""
     events: list[Event] = field(default_factory=list)
@@ -104,6 +108,8 @@ class Job:
     test_accuracy: float | None = None
     keras_model: object = None  # only while training; afterwards see `weights` and `model`
     weights: bytes | None = None  # the learned weights (.weights.h5 bytes) once training has stopped
+    model_stored: bool = False  # the weights are in the store: `fetch_weights()` reads them
+    fetch_weights: Callable[[], bytes] | None = field(default=None, repr=False)
     loader: Callable | None = field(default=None, repr=False)  # set by the runner: weights -> Keras model
     precision: str = ""  # "float32" or "bfloat16": what training computed in (cnn_core.precision)
     precision_reason: str = ""  # why, in one sentence
@@ -116,7 +122,7 @@ class Job:
     @property
     def has_model(self) -> bool:
         """True when the run ended with weights worth using (not while running, not random, not NaN)."""
-        return self.state in USABLE and self.weights is not None
+        return self.state in USABLE and (self.weights is not None or self.model_stored)
 
     @property
     def model(self):

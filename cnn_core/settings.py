@@ -4,6 +4,7 @@ CNN_EXPLAINER_MAX_JOBS    how many networks train at once (default 1 on <= 2 cor
 CNN_EXPLAINER_TF_THREADS  TensorFlow intra-op threads (default cores - 1, at least 1)
 CNN_EXPLAINER_MAX_PARAMS, _MAX_TRAIN_MB, _MAX_EPOCH_SECONDS  what one network may cost (see below)
 CNN_EXPLAINER_MODEL_CACHE trained Keras models kept in memory at once
+CNN_EXPLAINER_RUNS_KEPT   training runs kept per learner in the store (default 20; older ones are deleted)
 CNN_DRAW_XLA              0 turns off XLA for the Draw page's model call (default on)
 """
 
@@ -91,6 +92,15 @@ def model_cache_size() -> int:
     """$CNN_EXPLAINER_MODEL_CACHE (default 8): trained Keras models kept in memory at once; the others
     are rebuilt from their saved weights when asked for."""
     return _env_number(MODEL_CACHE_ENV, 8)
+
+
+RUNS_KEPT_ENV = "CNN_EXPLAINER_RUNS_KEPT"
+
+
+def runs_kept() -> int:
+    """$CNN_EXPLAINER_RUNS_KEPT (default 20): runs kept per learner; starting one more deletes the oldest
+    finished run (and its model), so one learner cannot fill the server's disk."""
+    return max(1, _env_number(RUNS_KEPT_ENV, 20))
 
 
 DRAW_XLA_ENV = "CNN_DRAW_XLA"

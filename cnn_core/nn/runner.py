@@ -168,7 +168,7 @@ def model_for(job: Job) -> keras.Model:
     model = build_model(job.arch)  # float32, whatever precision trained it: the weights are float32
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.weights.h5"
-        path.write_bytes(job.weights)
+        path.write_bytes(job.weights if job.weights is not None else job.fetch_weights())
         model.load_weights(path)
     with _MODELS_LOCK:
         model = _MODELS.setdefault(job.id, model)  # two sessions asking at once share one copy

@@ -1,0 +1,60 @@
+"""Schema migrations (Alembic), applied by the app on start: `upgrade(store)`.
+
+A new schema is a new revision file in migrations/versions/ (write it with
+`python -m cnn_core.store.migrate revision "what changed"`, then read and correct it).
+"""
+
+from __future__ import annotations
+
+import sys
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import exc
+
+from cnn_core.store.db import MIGRATIONS, SchemaTooNew, Store, friendly
+
+
+def config(connection=None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head() -> str:
+    """The newest revision this version of the app knows."""
+    return ScriptDirectory.from_config(config()).get_current_head()
+
+
+def current(store: Store) -> str | None:
+    """The revision the database is at (None for an empty database)."""
+    with store.engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(store: Store, revision: str = "head") -> None:
+    """Bring the database to `revision`; refuse a database made by a newer app (SchemaTooNew)."""
+    known = {s.revision for s in ScriptDirectory.from_config(config()).walk_revisions()}
+    try:
+        with store.lock, store.engine.begin() as conn:
+            at = MigrationContext.configure(conn).get_current_revision()
+            if at is not None and at not in known:
+                raise SchemaTooNew(
+                    f"The database at {store.url_for_humans} was made by a newer version of this app "
+                    f"(its schema is '{at}'; this version knows up to '{head()}'). Update the app, or point "
+                    "CNN_EXPLAINER_DB at another database. Nothing in it was changed."
+                )
+            command.upgrade(config(conn), revision)
+    except exc.DBAPIError as e:
+        raise friendly(e, "open the app's database") from e
+
+
+if __name__ == "__main__" and sys.argv[1:2] == ["revision"]:
+    from cnn_core.store.db import default_url
+
+    store = Store(default_url())
+    with store.engine.begin() as conn:
+        command.revision(config(conn), message=sys.argv[2], autogenerate=True)

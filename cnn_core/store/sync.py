@@ -1,0 +1,84 @@
+"""Keeps the store in step with this process's training queue (cnn_core.job_registry).
+
+    writer = RunWriter(store, worker="host:8501")
+    registry = JobRegistry(train, writer=writer)
+
+`submitted(job)` writes a new run (refusing a second active run of one learner); a background thread
+writes every live job's progress every `interval` seconds in one short transaction (so training
+never waits on the database), picks up cancel requests made by other processes (a teacher) and the
+teacher's "runs at once" setting; `ended(job)` writes the final state and the trained weights.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+
+from cnn_core import jobs
+from cnn_core.store import runs, settings_table
+from cnn_core.store.db import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+
+def worker_name(port: int | str | None = None) -> str:
+    """This process as the store names it: host and port (a restarted server keeps its name)."""
+    return f"{socket.gethostname()}:{port or os.environ.get('STREAMLIT_SERVER_PORT', '8501')}"
+
+
+class RunWriter:
+    def __init__(self, store: Store, worker: str | None = None, interval: float = 1.0):
+        self.store = store
+        self.worker = worker or worker_name()
+        self.interval = interval
+        self.registry = None
+        self._thread: threading.Thread | None = None
+
+    def attach(self, registry) -> None:
+        """Called by the registry; marks runs this process left behind at its last stop as interrupted."""
+        self.registry = registry
+        try:
+            runs.interrupt(self.store, worker=self.worker)
+        except StoreError as e:
+            log.warning("could not check for interrupted runs: %s", e)
+
+    def submitted(self, job: jobs.Job) -> None:
+        runs.insert(self.store, job, worker=self.worker)
+        self._ensure_thread()
+
+    def ended(self, job: jobs.Job) -> None:
+        self._flush(job, final=True)
+
+    def _flush(self, job: jobs.Job, final: bool = False) -> None:
+        for attempt in range(3 if final else 1):  # the final write matters most: retry a busy database
+            try:
+                if runs.flush(self.store, job, self.worker, final=final) and job.state not in jobs.TERMINAL:
+                    self.registry.cancel(job.id)  # asked by another process (the teacher's page)
+                return
+            except StoreError as e:
+                log.warning("could not write run %s (attempt %d): %s", job.id, attempt + 1, e)
+                time.sleep(1.0)
+
+    def _ensure_thread(self) -> None:
+        if self._thread is None or not self._thread.is_alive():
+            self._thread = threading.Thread(target=self._loop, name="run-writer", daemon=True)
+            self._thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            time.sleep(self.interval)
+            live = self.registry.live()
+            for job in live:
+                self._flush(job)
+            self._apply_settings()
+
+    def _apply_settings(self) -> None:
+        try:
+            n = settings_table.get(self.store, settings_table.MAX_JOBS)
+        except StoreError:
+            return
+        if isinstance(n, int) and n >= 1 and n != self.registry.max_jobs:
+            self.registry.set_max_jobs(n)
