@@ -47,19 +47,62 @@ class Kernel:
         return self.second is None and bool((self.weights < 0).any())
 
 
+def gaussian_bell(x, sigma: float) -> np.ndarray:
+    """exp(-x^2 / (2 sigma^2)) at offsets `x` (pixels from the centre, any shape): the Gaussian before scaling."""
+    x = np.asarray(x, dtype=np.float64)
+    return np.exp(-(x**2) / (2 * sigma**2))
+
+
+def _gaussian_offsets(size: int, sigma: float) -> np.ndarray:
+    """(size,) offsets of the cells from the centre, -(size-1)/2 .. (size-1)/2, after checking size and sigma."""
+    if size < 1 or size % 2 == 0:
+        raise BadKernel(f"A Gaussian kernel needs an odd size (3, 5, 7, ...), not {size}.")
+    if not sigma > 0:
+        raise BadKernel("The Gaussian's sigma must be above 0.")
+    return np.arange(size) - (size - 1) / 2
+
+
 def gaussian(size: int = 5, sigma: float = 1.0) -> np.ndarray:
     """(size, size) Gaussian weights exp(-(x^2 + y^2) / (2 sigma^2)), normalised to sum 1.
 
     size must be odd and >= 1 (the centre is a pixel); sigma > 0, in pixels.
     """
-    if size < 1 or size % 2 == 0:
-        raise BadKernel(f"A Gaussian kernel needs an odd size (3, 5, 7, ...), not {size}.")
-    if not sigma > 0:
-        raise BadKernel("The Gaussian's sigma must be above 0.")
-    x = np.arange(size) - (size - 1) / 2
-    g1 = np.exp(-(x**2) / (2 * sigma**2))
-    g = np.outer(g1, g1)
+    g1 = gaussian_bell(_gaussian_offsets(size, sigma), sigma)
+    g = np.outer(g1, g1)  # exp(-(x^2 + y^2) / 2s^2) = exp(-x^2 / 2s^2) * exp(-y^2 / 2s^2)
     return g / g.sum()
+
+
+@dataclass(frozen=True)
+class GaussianProfile:
+    """The Gaussian kernel's centre row, and the continuous curve those weights are samples of.
+
+    offsets : (K,) cell offsets from the centre, in pixels.   row : (K,) the centre row of `gaussian(K, sigma)`.
+    x : (N,) fine offsets from -(K-1)/2 to (K-1)/2.   curve : (N,) gaussian_bell(x, sigma) / total.
+    total : the sum of exp(-(x^2 + y^2) / (2 sigma^2)) over the K x K cells, the normaliser
+        (the centre weight is 1 / total).
+    """
+
+    size: int
+    sigma: float
+    offsets: np.ndarray
+    row: np.ndarray
+    x: np.ndarray
+    curve: np.ndarray
+    total: float
+
+
+def gaussian_profile(size: int = 5, sigma: float = 1.0, per_pixel: int = 40) -> GaussianProfile:
+    """The centre row of `gaussian(size, sigma)` and the continuous curve through it (same bell, same normaliser).
+
+    The curve is sampled `per_pixel` times per pixel, so every cell's offset is one of its points.
+    """
+    offsets = _gaussian_offsets(size, sigma)
+    weights = gaussian(size, sigma)
+    total = float(gaussian_bell(offsets, sigma).sum() ** 2)  # the 2-D sum factorises into two 1-D sums
+    x = np.linspace(offsets[0], offsets[-1], (size - 1) * per_pixel + 1)
+    return GaussianProfile(
+        size, float(sigma), offsets, weights[size // 2].copy(), x, gaussian_bell(x, sigma) / total, total
+    )
 
 
 def _a(rows) -> np.ndarray:
