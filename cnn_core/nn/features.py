@@ -4,12 +4,15 @@ One `keras.Model(inputs, [every layer's output])` is built once per model and
 called inside one compiled `tf.function` (never `predict()`, which is 10-30x slower
 at batch 1). Saliency is the gradient of the predicted class's score (the output
 layer's input to its softmax, the logit) with respect to the 28x28 input pixels.
+The same call returns the ten logits and every conv layer's map before its activation
+(its input through Keras' own `convolution_op` plus the bias: the layer's call minus the
+activation, computed in the graph from the outputs it already has, no second model call).
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import keras
 import numpy as np
@@ -32,6 +35,9 @@ class Reading:
     layers: dict[str, np.ndarray]  # layer name -> its output, e.g. conv1 (26, 26, 32)
     saliency: np.ndarray  # (28, 28): d(score of the predicted class) / d(pixel)
     contrast: np.ndarray  # (28, 28): d(score of predicted - score of runner-up) / d(pixel)
+    logits: np.ndarray | None = None  # (10,) the output layer's raw scores, before its softmax
+    before: dict[str, np.ndarray] = field(default_factory=dict)  # conv layer -> maps before the activation
+    activations: dict[str, str] = field(default_factory=dict)  # conv layer -> its activation ("relu", ...)
 
     @property
     def ranked(self) -> np.ndarray:
@@ -69,6 +75,9 @@ class FeatureReader:
         self.all_outputs = keras.Model(model.inputs, [layer.output for layer in model.layers])
         out = model.layers[-1]
         self._kernel, self._bias = out.kernel, out.bias
+        convs = [(i, layer) for i, layer in enumerate(model.layers) if isinstance(layer, keras.layers.Conv2D)]
+        self.conv_names = [layer.name for _, layer in convs]
+        self.activations = {layer.name: _activation(layer) for _, layer in convs}
 
         @tf.function(
             input_signature=[tf.TensorSpec([1, *model.input_shape[1:]], tf.float32)],
@@ -86,17 +95,33 @@ class FeatureReader:
                 top2 = tf.math.top_k(outs[-1][0], k=2).indices
                 target = tf.gather(logits[0], top2[0]) + tf.gather(logits[1], top2[0]) - tf.gather(logits[1], top2[1])
             grads = tape.gradient(target, x2)
-            return [o[:1] for o in outs], grads[:1], grads[1:]
+            before = [_pre_activation(layer, outs[i - 1][:1] if i else x) for i, layer in convs]
+            return [o[:1] for o in outs], grads[:1], grads[1:], logits[:1], before
 
         self._run = run
+        self._body = None
 
     def read(self, image: np.ndarray) -> Reading:
         """(28, 28) float image -> Reading (the model's input shape decides the channel axis)."""
         x = np.asarray(image, dtype=np.float32).reshape((1, *self.model.input_shape[1:]))
-        outs, sal, con = self._run(tf.constant(x))
+        outs, sal, con, logits, before = self._run(tf.constant(x))
         layers = {n: o.numpy()[0] for n, o in zip(self.names, outs, strict=True)}
         probs = layers[self.names[-1]]
-        return Reading(probs, layers, sal.numpy()[0, ..., 0], con.numpy()[0, ..., 0])
+        pre = {n: b.numpy()[0] for n, b in zip(self.conv_names, before, strict=True)}
+        return Reading(
+            probs, layers, sal.numpy()[0, ..., 0], con.numpy()[0, ..., 0], logits.numpy()[0], pre, self.activations
+        )
+
+    def scores(self, images: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) float images -> (N, 10) logits: the output layer's input times its kernel plus its bias.
+
+        One eager call of the model's layers up to the output layer (for a page that reads one
+        test image and needs no saliency); the Draw page's `read` returns the same numbers.
+        """
+        if self._body is None:
+            self._body = keras.Model(self.model.inputs, self.model.layers[-2].output)
+        x = np.asarray(images, dtype=np.float32).reshape((-1, *self.model.input_shape[1:]))
+        return (tf.matmul(self._body(x, training=False), self._kernel) + self._bias).numpy()
 
     def kernels(self, layer_name: str, index: int) -> tuple[np.ndarray, float]:
         """The (K, K, C_in) weights and the bias that make feature map `index` of conv layer `layer_name`."""
@@ -137,6 +162,12 @@ def warm_up(model: keras.Model) -> threading.Thread | None:
     t = threading.Thread(target=r.read, args=(np.zeros(model.input_shape[1:3], np.float32),), daemon=True)
     t.start()
     return t
+
+
+def _pre_activation(layer: keras.layers.Conv2D, inputs):
+    """What Conv2D.call computes before its activation: Keras' own convolution_op plus the bias."""
+    z = layer.convolution_op(inputs, layer.kernel)
+    return z + layer.bias if layer.use_bias else z
 
 
 def _activation(layer) -> str:
