@@ -6,7 +6,7 @@ numbers a learner sees (95,082 parameters, batch 64, ...) have one source.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 
 from cnn_core.data import N_CLASSES, N_TRAIN, SIDE
 
@@ -132,9 +132,25 @@ PRESETS: dict[str, Architecture] = {
 }
 
 
+# Each optimizer's own constants that a learner may set (Keras' argument names). The recipe holds
+# all of them; an optimizer receives only its own, so changing beta_1 never touches an SGD run.
+OPTIMIZER_CONSTANTS: dict[str, tuple[str, ...]] = {
+    "adam": ("beta_1", "beta_2", "epsilon"),
+    "sgd": ("momentum",),
+    "rmsprop": ("rho", "epsilon"),
+    "adagrad": ("epsilon",),
+    "adadelta": ("epsilon",),
+    "nadam": ("beta_1", "beta_2", "epsilon"),
+}
+
+
 @dataclass(frozen=True)
 class TrainingRecipe:
-    """How the network is trained (the seed article's recipe by default)."""
+    """How the network is trained (the seed article's recipe by default).
+
+    momentum, rho, beta_1, beta_2 and epsilon default to Keras' own defaults
+    (tests/unit/test_recipe.py reads them from Keras); `OPTIMIZER_CONSTANTS` says which optimizer uses which.
+    """
 
     optimizer: str = "adam"
     learning_rate: float = 0.001
@@ -145,9 +161,31 @@ class TrainingRecipe:
     train_size: int = N_TRAIN
     seed: int = 0
     metrics: tuple[str, ...] = field(default=("accuracy",))
+    momentum: float = 0.0  # SGD: the fraction of the last step carried into the next
+    rho: float = 0.9  # RMSprop: how slowly its average of squared gradients forgets
+    beta_1: float = 0.9  # Adam, Nadam: how slowly the average of gradients forgets
+    beta_2: float = 0.999  # Adam, Nadam: how slowly the average of squared gradients forgets
+    epsilon: float = 1e-7  # added to a square root in the denominator, so it is never 0
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> TrainingRecipe:
+        """The recipe a `to_dict()` describes (e.g. read back from JSON, where tuples became lists).
+
+        Unknown keys are ignored and missing ones take the defaults, so records written before or
+        after a field was added still load.
+        """
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in d.items() if k in known}
+        if "metrics" in values:
+            values["metrics"] = tuple(values["metrics"])
+        return cls(**values)
+
+    def optimizer_constants(self) -> dict[str, float]:
+        """The constants this recipe's optimizer takes, by Keras argument name (e.g. {'momentum': 0.9})."""
+        return {name: getattr(self, name) for name in OPTIMIZER_CONSTANTS[self.optimizer]}
 
     def with_(self, **changes) -> TrainingRecipe:
         return replace(self, **changes)

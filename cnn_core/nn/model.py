@@ -17,13 +17,18 @@ SHIPPED_MODEL = ASSETS / "seed_cnn.keras"
 SHIPPED_INFO = ASSETS / "seed_cnn.json"
 
 _OPTIMIZERS = {
-    "adam": lambda lr: keras.optimizers.Adam(lr),
-    "sgd": lambda lr: keras.optimizers.SGD(lr, momentum=0.9),
-    "rmsprop": lambda lr: keras.optimizers.RMSprop(lr),
-    "adagrad": lambda lr: keras.optimizers.Adagrad(lr),
-    "adadelta": lambda lr: keras.optimizers.Adadelta(lr),
-    "nadam": lambda lr: keras.optimizers.Nadam(lr),
+    "adam": keras.optimizers.Adam,
+    "sgd": keras.optimizers.SGD,
+    "rmsprop": keras.optimizers.RMSprop,
+    "adagrad": keras.optimizers.Adagrad,
+    "adadelta": keras.optimizers.Adadelta,
+    "nadam": keras.optimizers.Nadam,
 }
+
+
+def make_optimizer(recipe: TrainingRecipe) -> keras.optimizers.Optimizer:
+    """The Keras optimizer of `recipe`, with its learning rate and its own constants (momentum, betas, ...)."""
+    return _OPTIMIZERS[recipe.optimizer](learning_rate=recipe.learning_rate, **recipe.optimizer_constants())
 
 
 def build_model(arch: Architecture = SEED, precision: str = "float32") -> keras.Sequential:
@@ -75,7 +80,7 @@ def as_float32(model: keras.Model, arch: Architecture) -> keras.Model:
 def compile_model(model: keras.Model, recipe: TrainingRecipe) -> keras.Model:
     """Attach the recipe's optimizer, loss and metrics to `model` (in place; returned for chaining)."""
     model.compile(
-        optimizer=_OPTIMIZERS[recipe.optimizer](recipe.learning_rate),
+        optimizer=make_optimizer(recipe),
         loss=recipe.loss,
         metrics=list(recipe.metrics),
     )
