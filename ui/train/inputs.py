@@ -1,10 +1,22 @@
-"""The Train page's settings, each with a one-line why; returns plain (Architecture, TrainingRecipe)."""
+"""The Train page's settings, each with a one-line why; returns plain (Architecture, TrainingRecipe).
+
+The optimizer's own constants (momentum, rho, beta_1, beta_2, epsilon) sit in an "Advanced optimiser
+settings" expander that shows only those of the chosen optimizer (`OPTIMIZER_CONSTANTS`).
+"""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.architecture import LOSSES, OPTIMIZERS, PRESETS, SEED_RECIPE, Architecture, TrainingRecipe
+from cnn_core.architecture import (
+    LOSSES,
+    OPTIMIZER_CONSTANTS,
+    OPTIMIZERS,
+    PRESETS,
+    SEED_RECIPE,
+    Architecture,
+    TrainingRecipe,
+)
 from cnn_core.costs import training_estimate, training_refusal
 from cnn_core.data import N_TRAIN
 from cnn_core.formulas import ArchitectureTable, batches_per_epoch, layer_table
@@ -13,7 +25,7 @@ from ui import state
 FROM_ARCH_PAGE = "edited on the Architecture page"
 OPTIMIZER_NAMES = {
     "adam": "Adam",
-    "sgd": "SGD with momentum 0.9",
+    "sgd": "SGD (optional momentum)",
     "rmsprop": "RMSprop",
     "adagrad": "Adagrad",
     "adadelta": "Adadelta",
@@ -24,6 +36,43 @@ LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0,
 BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
 TRAIN_SIZES = (2000, 10000, N_TRAIN)
 EPOCHS = (1, 20)  # the epochs slider's minimum and maximum
+
+
+def _with_default(options: tuple[float, ...], name: str) -> tuple[float, ...]:
+    """The choices for constant `name`, always including the recipe's (Keras') default."""
+    return tuple(sorted({*options, getattr(SEED_RECIPE, name)}))
+
+
+# Each constant: its label, its choices (the default always among them), and why a learner would move it.
+CONSTANTS = {
+    "momentum": (
+        "Momentum",
+        _with_default((0.0, 0.5, 0.8, 0.9, 0.95, 0.99), "momentum"),
+        "the fraction of the last step carried into the next: 0 is plain gradient descent; near 1 the steps "
+        "build speed along a valley's floor (watch it on the Optimisers page).",
+    ),
+    "rho": (
+        "rho",
+        _with_default((0.5, 0.8, 0.9, 0.95, 0.99, 0.999), "rho"),
+        "how slowly RMSprop's average of squared gradients forgets; each weight's step is divided by its root.",
+    ),
+    "beta_1": (
+        "beta_1",
+        _with_default((0.0, 0.5, 0.8, 0.9, 0.95, 0.99), "beta_1"),
+        "how slowly the average of gradients (the momentum-like part) forgets; 0 keeps only the last gradient.",
+    ),
+    "beta_2": (
+        "beta_2",
+        _with_default((0.9, 0.99, 0.995, 0.999, 0.9999), "beta_2"),
+        "how slowly the average of squared gradients (the RMSprop-like part) forgets.",
+    ),
+    "epsilon": (
+        "epsilon",
+        _with_default((1e-10, 1e-8, 1e-7, 1e-6, 1e-4, 1e-2, 1.0), "epsilon"),
+        "a small number added to a square root in the step's denominator so it never divides by 0; "
+        "a large one makes the step more like plain gradient descent.",
+    ),
+}
 
 
 def architecture_picker() -> tuple[str, Architecture]:
@@ -59,6 +108,7 @@ DEFAULTS = {
     "train_val": SEED_RECIPE.validation_split,
     "train_size": 10000,  # a quick classroom default; the whole set is one click away
     "train_seed": SEED_RECIPE.seed,
+    **{f"train_{name}": getattr(SEED_RECIPE, name) for name in CONSTANTS},
 }
 
 
@@ -69,13 +119,39 @@ def keep_settings() -> None:
     """Give the widgets their last values: Streamlit deletes a widget's state when its page is left,
     so the values live on in a plain session key (see save_settings) and come back from there."""
     saved = st.session_state.setdefault(SAVED, dict(DEFAULTS))
-    for key, value in saved.items():
+    for key, value in {**DEFAULTS, **saved}.items():  # a setting added since the values were saved: its default
         if key not in st.session_state:
             st.session_state[key] = value
 
 
 def save_settings() -> None:
-    st.session_state[SAVED] = {k: st.session_state[k] for k in (*DEFAULTS, "train_network") if k in st.session_state}
+    """Keep this run's values; a constant whose widget was hidden (another optimizer) keeps its saved value."""
+    saved = dict(st.session_state.get(SAVED, {}))
+    saved.update({k: st.session_state[k] for k in (*DEFAULTS, "train_network") if k in st.session_state})
+    st.session_state[SAVED] = saved
+
+
+def optimizer_constants(optimizer: str) -> dict[str, float]:
+    """The expander with the chosen optimizer's own constants; returns all five (hidden ones as saved)."""
+    names = OPTIMIZER_CONSTANTS[optimizer]
+    with st.expander("Advanced optimiser settings"):
+        st.caption(
+            f"{OPTIMIZER_NAMES[optimizer]} takes {', '.join(names)}; they start at Keras' defaults and are "
+            "recorded with the run. The Optimisers page shows what each one does on a 2-D valley."
+        )
+        for name in names:
+            label, options, why = CONSTANTS[name]
+            st.select_slider(label, options, format_func=lambda v: f"{v:g}", key=f"train_{name}")
+            _why(why)
+    saved = st.session_state.get(SAVED, DEFAULTS)
+    return {
+        name: float(
+            st.session_state[f"train_{name}"]
+            if name in names
+            else saved.get(f"train_{name}", DEFAULTS[f"train_{name}"])
+        )
+        for name in CONSTANTS
+    }
 
 
 def recipe_controls() -> TrainingRecipe:
@@ -88,6 +164,7 @@ def recipe_controls() -> TrainingRecipe:
         _why("the step size: too small learns slowly, too big overshoots (try 10 or 100 to see the loss blow up).")
         loss = st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key="train_loss")
         _why("what training minimises; cross-entropy punishes a confident wrong answer hardest (Q32).")
+        constants = optimizer_constants(optimizer)
     with c2:
         epochs = st.slider("Epochs", EPOCHS[0], EPOCHS[1], key="train_epochs")
         _why("one epoch shows every training image once; more epochs keep improving until they overfit (Q33).")
@@ -118,6 +195,7 @@ def recipe_controls() -> TrainingRecipe:
         validation_split=float(val),
         train_size=int(size),
         seed=int(seed),
+        **constants,
     )
 
 

@@ -18,6 +18,11 @@ ARTICLE_NUMBERING = (
 )
 
 
+def constants_text(recipe) -> str:
+    """The optimizer's own constants as the run used them, e.g. 'momentum=0.9' (empty when it takes none)."""
+    return ", ".join(f"{name}={value:g}" for name, value in recipe.optimizer_constants().items())
+
+
 def runs_frame(runs: dict) -> pd.DataFrame:
     """The runs table: hyper-parameters, time, final train/validation/test numbers."""
     rows = []
@@ -31,6 +36,7 @@ def runs_frame(runs: dict) -> pd.DataFrame:
                 "weights": layer_table(j.arch).total_params,
                 "optimizer": r.optimizer,
                 "learning rate": r.learning_rate,
+                "optimizer constants": constants_text(r),
                 "loss": r.loss,
                 "batch": r.batch_size,
                 "images": r.train_size,
