@@ -2,13 +2,14 @@
 
 import streamlit as st
 
+from cnn_core.activations import layers_by_activation
 from cnn_core.formulas import layer_table
 from cnn_core.nn.keras_check import check_with_keras  # imports TensorFlow only when called
 from ui import state
-from ui.architecture.figures import cost_bars, cost_summary
+from ui.architecture.figures import activation_curves, cost_bars, cost_summary
 from ui.architecture.inputs import architecture_editor, edited_architecture
 from ui.architecture.sections import show_keras_check, show_table, show_totals
-from ui.architecture.text import show_answers
+from ui.architecture.text import activation_caption, activation_summary, show_answers
 from ui.figures import diagram_summary, network_diagram
 
 KERAS_CHECKS = "arch_keras_checks"  # {Architecture: KerasCheck} for this session
@@ -42,6 +43,12 @@ st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", confi
 st.caption(diagram_summary(table, arch.input_shape))
 st.plotly_chart(cost_bars(table), width="stretch", config={"displayModeBar": False})
 st.caption(cost_summary(table))
+
+st.subheader("Activation functions")
+used = layers_by_activation(arch)
+st.plotly_chart(activation_curves(used), width="stretch", config={"displayModeBar": False})
+st.caption(activation_caption(arch.num_classes))
+st.markdown(activation_summary(used))
 
 st.subheader("Check with Keras")
 st.write("Build the real Keras model for this network (this loads TensorFlow, a few seconds the first time).")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from cnn_core.architecture import PRESETS, SEED
+from cnn_core.architecture import ACTIVATIONS, PRESETS, SEED
 from cnn_core.formulas import layer_table
 from ui import state
 
@@ -201,3 +201,45 @@ def test_answers_speak_of_same_padding_and_pooling_only_where_they_hold():
     assert "2x2 max pooling" in q29
     q18 = next(v for k, v in answers.items() if k.startswith("Q18"))
     assert "32 separate 3x3 patterns" in q18 and "26 x 26 x 32" in q18
+
+
+def _activation_chart(at) -> dict:
+    import json
+
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    return next(
+        s for s in specs if s["layout"].get("legend", {}).get("title", {}).get("text", "").startswith("activation")
+    )
+
+
+def test_activation_curves_follow_the_editor():
+    """All five curves; the ones the network uses are named with their layers, and the words follow a change."""
+    from cnn_core.activations import activate
+
+    at = _open()
+    chart = _activation_chart(at)
+    names = [t["name"] for t in chart["data"]]
+    assert names == ["relu (conv1, conv2, conv3, dense1, dense2)", *(f"{n} (not used)" for n in ACTIVATIONS[1:])]
+    thick = [t["line"]["width"] for t in chart["data"]]
+    assert thick[0] > max(thick[1:])
+    import base64
+
+    import numpy as np
+
+    xs = chart["data"][0]["x"]  # plotly sends a NumPy array as base64 bytes
+    xs = np.frombuffer(base64.b64decode(xs["bdata"]), dtype=xs["dtype"]) if isinstance(xs, dict) else np.array(xs)
+    assert xs[0] == -4 and xs[-1] == 4
+    assert any("relu: output 0 or more" in c.value for c in at.caption)  # beside the selectbox
+    assert any("softmax" in c.value and "10 probabilities" in c.value for c in at.caption)
+
+    at.selectbox(key="arch_d2_activation").set_value("tanh").run()
+    at.selectbox(key="arch_c1_activation").set_value("elu").run()
+    assert not at.exception
+    names = [t["name"] for t in _activation_chart(at)["data"]]
+    assert "elu (conv1)" in names and "tanh (dense2)" in names and "relu (conv2, conv3, dense1)" in names
+    words = " ".join(m.value for m in at.markdown)
+    assert "**tanh** (dense2)" in words and f"a sum of -2 becomes {activate('tanh', -2.0):.3g}" in words
+    assert "**elu** (conv1)" in words and f"a sum of -2 becomes {activate('elu', -2.0):.3g}" in words
+    assert "Not used in this network: sigmoid, linear" in words
+    assert any(c.value.startswith("elu: output above -1") for c in at.caption)
+    assert at.session_state[state.ARCHITECTURE].conv_blocks[0].activation == "elu"

@@ -1,4 +1,5 @@
-"""Plotly pictures of a layer table's costs: the per-layer cost bars, with a text summary.
+"""Plotly pictures for the Architecture page: the per-layer cost bars with a text summary, and the
+activation curves (the ones this network uses drawn thick).
 
 The network diagram, shared with the Home page, is `ui.figures.network_diagram`.
 """
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from cnn_core.activations import curve
 from cnn_core.costs import activation_bytes, cost_split
 from cnn_core.formulas import ArchitectureTable
 from ui.figures import COLOURS
@@ -78,3 +80,38 @@ def cost_summary(table: ArchitectureTable) -> str:
         f"dense layers hold {s.dense_params:.0%} of the parameters and do {s.dense_macs:.0%} of the work. "
         f"One digit's activations take {s.total_activation_bytes / 1024:,.1f} KiB in float32."
     )
+
+
+# One line style per activation, so a curve keeps its look when the network changes.
+ACTIVATION_COLOURS = {"relu": "#d62728", "tanh": "#1f77b4", "sigmoid": "#2ca02c", "elu": "#9467bd", "linear": "#7f7f7f"}
+
+
+def activation_curves(used: dict[str, list[str]]) -> go.Figure:
+    """All offered activations over [-4, 4]: solid and thick where a layer of the network uses them,
+    thin and dotted otherwise. `used` maps each activation to its layers (cnn_core.activations.layers_by_activation)."""
+    data = []
+    for name, layers in used.items():
+        xs, ys = curve(name)
+        inside = bool(layers)
+        data.append(
+            dict(
+                type="scatter",
+                x=xs,
+                y=ys,
+                mode="lines",
+                name=f"{name} ({', '.join(layers)})" if inside else f"{name} (not used)",
+                line=dict(
+                    color=ACTIVATION_COLOURS[name], width=4 if inside else 1.5, dash="solid" if inside else "dot"
+                ),
+                opacity=1.0 if inside else 0.6,
+                hovertemplate=f"{name}(%{{x:.2f}}) = %{{y:.3f}}<extra></extra>",
+            )
+        )
+    layout = dict(
+        height=320,
+        margin=dict(l=10, r=10, t=10, b=10),
+        xaxis=dict(title="the layer's sum (weights x inputs + bias)", zeroline=True),
+        yaxis=dict(title="what the layer passes on", range=[-2, 4], zeroline=True),
+        legend=dict(title="activation (layers using it)"),
+    )
+    return go.Figure(dict(data=data, layout=layout), skip_invalid=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cnn_core.activations import MEANINGS
 from cnn_core.architecture import (
     ACTIVATIONS,
     LIMITS,
@@ -34,6 +35,7 @@ CONV_FIELDS = ("filters", "kernel_size", "stride", "padding", "activation", "poo
 # A block or layer added beyond the stored network starts from these (they fit after the seed's blocks).
 NEW_BLOCK = ConvBlock(64, 3, padding="same", pool="none")
 NEW_DENSE = DenseLayer(32)
+ACTIVATION_HELP = "What the layer does to each sum before passing it on; the curves below the picture show all five."
 
 PRESET_LABELS = {
     "seed": f"Seed (the article's network, {layer_table(PRESETS['seed']).total_params / 1000:.0f}k parameters)",
@@ -116,7 +118,8 @@ def _conv_block(i: int) -> None:
         c2.number_input("Stride", *LIMITS.stride, step=1, key=conv_key(i, "stride"))
         c5, c6 = st.columns(2)
         c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"))
-        c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"))
+        act = c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"), help=ACTIVATION_HELP)
+        st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
         c3, c4 = st.columns(2)
         pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"))
         c4.selectbox("Pool size", LIMITS.pool_sizes, key=conv_key(i, "pool_size"), disabled=pool == "none")
@@ -126,7 +129,8 @@ def _dense_layer(j: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Dense {j}**")
         st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"))
-        st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"))
+        act = st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"), help=ACTIVATION_HELP)
+        st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
 
 
 def _read() -> Architecture:

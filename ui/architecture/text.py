@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from cnn_core.activations import MEANINGS, activate
 from cnn_core.architecture import SEED
 from cnn_core.formulas import conv_output_size, layer_table, shape_text
+from ui.nav import link
 
 
 def formula_text(formula: str) -> str:
@@ -95,3 +97,32 @@ def show_answers() -> None:
     for title, body in _answers():
         with st.expander(title):
             st.markdown(body)
+            if title.startswith("Q19"):  # the planes themselves: real feature maps of a digit
+                link("draw", "See the real feature maps of a digit you draw (Draw page)", ":material/draw:")
+
+
+def activation_caption(num_classes: int) -> str:
+    """What the activation curves show, and why the output layer is not among them."""
+    return (
+        "Each curve takes the sum a layer computes (weights times inputs, plus the bias) and gives what the layer "
+        "passes on, for sums from -4 to 4. Thick solid lines: the activations this network uses; thin dotted: the "
+        f"others. The output layer always uses softmax, which turns its {num_classes} sums together into "
+        f"{num_classes} probabilities that add up to 1, so it is not a curve of one sum."
+    )
+
+
+def activation_summary(used: dict[str, list[str]]) -> str:
+    """Markdown: for each activation in use, its layers, what it keeps, its outputs and two computed values."""
+    lines = []
+    for name, layers in used.items():
+        if layers:
+            m = MEANINGS[name]
+            lo, hi = activate(name, -2.0), activate(name, 2.0)
+            lines.append(
+                f"- **{name}** ({', '.join(layers)}): {m.keeps}. Its output is {m.output}; "
+                f"a sum of -2 becomes {lo:.3g}, a sum of 2 becomes {hi:.3g}."
+            )
+    unused = [n for n, layers in used.items() if not layers]
+    if unused:
+        lines.append(f"- Not used in this network: {', '.join(unused)} (thin dotted lines).")
+    return "\n".join(lines)
