@@ -61,6 +61,8 @@ def play():
         sections.prediction(reading, choices[model_id])
     with steps_box:
         sections.steps(pre)
+    st.subheader("From ten scores to ten probabilities: softmax and the loss")
+    sections.softmax(reading, pic)
     st.subheader("Why this answer: saliency")
     sections.saliency(pre.image, reading)
     st.subheader("Every layer, in order")

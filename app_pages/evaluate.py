@@ -35,7 +35,7 @@ st.markdown(
 )
 
 st.subheader("One test image (Q39)")
-one_image(res, x_test)
+one_image(res, x_test, model)
 
 st.subheader("Classification report (Q40, Q41)")
 report_section(res)

@@ -21,6 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnn_core.metrics import EPSILON
+
 OVERFLOW = float(np.log(np.finfo(np.float32).max))  # exp(z) overflows float32 above this (~88.72)
 
 
@@ -76,3 +78,8 @@ def cross_entropy(scores: np.ndarray, true: int | np.ndarray) -> float | np.ndar
 def losses_for_each_label(scores: np.ndarray) -> np.ndarray:
     """(C,) scores -> (C,) losses: entry k is the cross-entropy if the true digit were k."""
     return -log_softmax(np.asarray(scores).reshape(-1))
+
+
+# Keras' cross-entropy on probabilities (what `model.compile(loss="categorical_crossentropy")` trains
+# with) first clips p to at least EPSILON, so there one image costs at most -log(EPSILON), about 16.12.
+KERAS_MAX_LOSS = float(-np.log(EPSILON))

@@ -14,6 +14,7 @@ import streamlit as st
 
 from cnn_core.formulas import LayerRow, shape_text
 from cnn_core.nn.features import FeatureReader, Reading, tile_maps
+from ui.draw import activation
 from ui.draw import figures as img
 
 COLS = 8  # feature maps per mosaic row
@@ -219,3 +220,6 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         "brightness under them, blue weights penalise it."
         + (" Pooling has no weights: this map is the pooled copy of that kernel's output." if conv != name else "")
     )
+    if conv in reading.before:
+        st.markdown(f"**Before and after the activation: {conv} map {n}**")
+        activation.before_after(reading, conv, j)

@@ -10,6 +10,7 @@ from cnn_core.formulas import shape_text
 from cnn_core.nn.features import UNSURE_GAP, UNSURE_TOP, Reading, read_picture, reader_for
 from ui.draw import bars as fig
 from ui.draw import figures as img
+from ui.draw import softmax as softmax_view
 from ui.draw.inputs import DigitInput
 from ui.keep import keep, last
 
@@ -87,3 +88,11 @@ def steps(pre: Preprocessed) -> None:
     img.show(img.row(pics, " → ".join(caps)))
     lo, hi = float(pre.image.min()), float(pre.image.max())
     st.caption(f"The network's input: 28 x 28 values from {lo:.2f} to {hi:.2f}.")
+
+
+def softmax(reading: Reading, pic: DigitInput) -> None:
+    """The ten raw scores -> softmax -> probabilities, and the loss for a chosen true digit (answers Q32)."""
+    subject = "your digit" if pic.source != "test" else pic.note
+    softmax_view.section(
+        reading.logits, reading.digit, "draw_softmax", subject, "the prediction", question=softmax_view.q32()
+    )

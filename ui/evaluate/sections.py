@@ -8,16 +8,18 @@ import streamlit as st
 
 from cnn_core import metrics
 from cnn_core.data import N_CLASSES
-from cnn_core.preprocess import one_hot
+from cnn_core.nn.features import reader_for
+from cnn_core.preprocess import one_hot, to_model_input
 from ui import state
+from ui.draw import softmax as softmax_view
 from ui.evaluate.figures import TestResult, confusion_figure, digit_figure, probability_figure
 
 DEFAULT_IMAGE = 7349  # the article's example (Q39)
 GALLERY_MAX = 24
 
 
-def one_image(res: TestResult, x_test: np.ndarray) -> None:
-    """Q39: a test image, its true label and one-hot vector, the probabilities and the argmax."""
+def one_image(res: TestResult, x_test: np.ndarray, model) -> None:
+    """Q39: a test image, its true label and one-hot vector, the probabilities, the argmax, softmax and the loss."""
     i = int(st.number_input("Test image number", 0, len(x_test) - 1, DEFAULT_IMAGE, help=f"0 to {len(x_test) - 1:,}"))
     true, probs = int(res.labels[i]), res.probs[i]
     left, right = st.columns([1, 2])
@@ -30,6 +32,9 @@ def one_image(res: TestResult, x_test: np.ndarray) -> None:
         f"to 1; its largest entry (the argmax) is at **{pred}** with probability {probs[pred]:.4f}, so the "
         f"model answers {pred}: {'right' if pred == true else 'wrong'}."
     )
+    st.markdown(f"**How test image #{i} gets these probabilities, and what its loss is**")
+    logits = reader_for(model).scores(to_model_input(x_test[i : i + 1]))[0]  # one call of the model's layers
+    softmax_view.section(logits, true, f"eval_softmax_{i}", f"test image #{i}", f"the true label, {true}")
 
 
 def report_section(res: TestResult) -> None:

@@ -1,0 +1,160 @@
+"""AppTest of the softmax / cross-entropy view (Draw and Evaluate) and of Draw's before/after activation view.
+
+Expected numbers come from the Keras model itself (its softmax output, its conv layer's
+weights through tf.nn.conv2d), never from the code under test.
+"""
+
+import re
+
+import numpy as np
+import pytest
+import tensorflow as tf
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.samples import load_samples
+from tests.support.canvas import canvas_value, drawn, html_of
+from ui import state
+from ui.draw.inputs import CANVAS_PREFIX
+from ui.draw.softmax import WHAT_IF
+
+LOSS = re.compile(r"Cross-entropy loss if the true digit were (\d): −log p\1 = −log\(([^)]+)\) = ([\d.]+)\.")
+
+
+@pytest.fixture(scope="module")
+def samples():
+    return load_samples()
+
+
+@pytest.fixture
+def draw():
+    app = AppTest.from_file("../../app.py", default_timeout=120)
+    app.run()
+    app.switch_page("app_pages/draw.py")
+    app.run()
+    assert not app.exception
+    return app
+
+
+def _what_if(at):
+    return next(r for r in at.radio if r.label == WHAT_IF)
+
+
+def _loss(at) -> tuple[int, float]:
+    m = next(LOSS.search(md.value) for md in at.markdown if LOSS.search(md.value))
+    return int(m.group(1)), float(m.group(3))
+
+
+def _keras_losses(model, x: np.ndarray) -> np.ndarray:
+    """-log of the Keras model's own softmax output, for each possible true digit."""
+    p = model(x.reshape(1, 28, 28, 1).astype(np.float32), training=False).numpy()[0].astype(np.float64)
+    return -np.log(p)
+
+
+def test_draw_shows_scores_exponentials_probabilities_and_the_loss(draw, samples, shipped_model):
+    draw.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[1], top=30, left=70))
+    draw.run()
+    assert not draw.exception
+    digit = int(draw.metric[0].value)
+    x = draw.session_state[state.DRAWN_DIGIT]
+    want = _keras_losses(shipped_model, x)
+    body = html_of(draw)
+    assert 'aria-label="softmax step by step"' in body and body.count('<tr title="digit ') == 10
+    for header in ("raw score z", "z − max", "exp(z − max)", "probability"):
+        assert f">{header}</th>" in body
+    assert 'aria-label="loss for each possible true digit"' in body
+    text = " ".join(m.value for m in draw.markdown)
+    assert "**The sum of the exponentials:**" in text and "Why subtract the largest score" in text
+    assert _what_if(draw).value == digit  # starts on the prediction
+    k, loss = _loss(draw)
+    assert k == digit and loss == pytest.approx(want[digit], abs=0.006)
+    other = int(np.argmax(want))  # the digit the model finds least likely: a confident wrong answer
+    _what_if(draw).set_value(other).run()
+    assert not draw.exception
+    k, loss = _loss(draw)
+    assert k == other and loss == pytest.approx(want[other], abs=0.006) and loss > want[digit] + 5
+    assert any(c.value.startswith("The loss for each possible true digit") for c in draw.caption)
+    assert any("Softmax on your digit, step by step" in c.value for c in draw.caption)
+    assert any(e.label.startswith("Q32.") for e in draw.expander)
+
+
+def _conv_before(model, layer_name: str, x: np.ndarray) -> np.ndarray:
+    """A conv layer's sums before its activation, from its weights and tf.nn.conv2d (valid padding, stride 1)."""
+    i = [layer.name for layer in model.layers].index(layer_name)
+    inp = x.reshape(1, 28, 28, 1).astype(np.float32)
+    for layer in model.layers[:i]:
+        inp = layer(inp)
+    w, b = model.layers[i].get_weights()
+    return (tf.nn.conv2d(inp, w, strides=1, padding="VALID") + b).numpy()[0]
+
+
+def test_draw_shows_a_map_before_and_after_relu(draw, samples, shipped_model):
+    draw.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[2]))
+    draw.run()
+    x = draw.session_state[state.DRAWN_DIGIT]
+    before = _conv_before(shipped_model, "conv1", x)[..., 0]
+    neg = int((before < 0).sum())
+    body = html_of(draw)
+    assert "Before relu: conv1 map 1 (26 x 26)" in body and "After relu: conv1 map 1" in body
+    cap = next(c.value for c in draw.caption if c.value.startswith("Left: map 1 of conv1 before its activation"))
+    assert f"ReLU set {neg:,} of the 676 values ({neg / 676:.0%}) to 0" in cap
+    lim = float(np.abs(before).max())  # ReLU only lowers values: the before map sets the scale
+    assert f"-{lim:.2f} (blue) through 0 (white) to +{lim:.2f} (red)" in cap
+    draw.selectbox(key="draw_focus_layer").set_value("pool2").run()
+    draw.slider(key="draw_focus_map_pool2").set_value(3).run()
+    assert not draw.exception
+    before2 = _conv_before(shipped_model, "conv2", x)[..., 2]
+    cap = next(c.value for c in draw.caption if c.value.startswith("Left: map 3 of conv2 before its activation"))
+    n2 = int((before2 < 0).sum())
+    assert f"ReLU set {n2:,} of the {before2.size:,} values" in cap
+
+
+def _before_after_script(activation: str) -> None:
+    """Draw's before/after view for map 1 of conv1 of a fresh one-block network with `activation`."""
+    from cnn_core.architecture import Architecture, ConvBlock, DenseLayer
+    from cnn_core.nn.features import reader_for
+    from cnn_core.nn.model import build_model
+    from cnn_core.samples import load_samples
+    from ui.draw.activation import before_after
+
+    arch = Architecture(conv_blocks=(ConvBlock(4, 3, activation=activation),), dense_layers=(DenseLayer(8),))
+    before_after(reader_for(build_model(arch)).read(load_samples().images[0] / 255.0), "conv1", 0)
+
+
+@pytest.mark.parametrize(
+    "activation,words",
+    [("tanh", "tanh squeezed the sums"), ("sigmoid", "The sigmoid squeezed the sums"), ("elu", "ELU kept the"),
+     ("linear", "This layer has no activation (linear)"), ("relu", "ReLU set")],
+)  # fmt: skip
+def test_the_sentence_follows_the_layers_activation(activation, words):
+    at = AppTest.from_function(_before_after_script, args=(activation,), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert f"Before {activation}: conv1 map 1 (26 x 26)" in html_of(at)
+    cap = at.caption[0].value
+    assert words in cap and f"after {activation}, what the next layer receives" in cap
+
+
+@pytest.fixture(scope="module")
+def evaluate():
+    at = AppTest.from_file("../../app_pages/evaluate.py", default_timeout=180)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def test_evaluate_starts_on_the_true_label_and_the_loss_follows_the_pick(evaluate, shipped_model, mnist):
+    _, (x_test, y_test) = mnist
+    i = evaluate.number_input[0].value
+    want = _keras_losses(shipped_model, x_test[i] / 255.0)
+    true = int(y_test[i])
+    assert _what_if(evaluate).value == true
+    k, loss = _loss(evaluate)
+    assert k == true and loss == pytest.approx(want[true], abs=0.006)
+    assert 'aria-label="softmax step by step"' in html_of(evaluate)
+    assert any(f"Softmax on test image #{i}" in c.value for c in evaluate.caption)
+    pick = (true + 1) % 10
+    _what_if(evaluate).set_value(pick).run()
+    k, loss = _loss(evaluate)
+    assert k == pick and loss == pytest.approx(want[pick], abs=0.006)
+    evaluate.number_input[0].set_value(0).run()  # another image: the selector starts on its label again
+    assert not evaluate.exception and _what_if(evaluate).value == int(y_test[0])

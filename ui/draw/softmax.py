@@ -1,0 +1,158 @@
+"""From the ten raw scores to the probabilities (softmax) and to the loss (cross-entropy), step by step.
+
+Shown on the Draw page for the learner's digit and on the Evaluate page for one test image
+(both call `section`). Every number comes from cnn_core.softmax; this module only formats it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from cnn_core.architecture import LOSSES, SEED_RECIPE
+from cnn_core.metrics import EPSILON
+from cnn_core.softmax import KERAS_MAX_LOSS, OVERFLOW, SoftmaxSteps, losses_for_each_label, softmax_steps
+from ui.draw import bars
+from ui.draw import figures as img
+
+HEADERS = ("digit", "raw score z", "z − max", "exp(z − max)", "probability")
+WHAT_IF = "What if the true digit were…"
+_SUPER = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def num(x: float) -> str:
+    """A positive number for a learner: 0.01234, 1, or 3.2×10⁻⁷ when it is tiny."""
+    x = float(x)
+    if x == 0 or 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4g}"
+    mantissa, exponent = f"{x:.2e}".split("e")
+    return f"{mantissa}×10{str(int(exponent)).translate(_SUPER)}"
+
+
+def _rows(s: SoftmaxSteps) -> list[tuple[str, ...]]:
+    return [
+        (str(d), f"{z:+.2f}", f"{sh:.2f}", num(e), num(p))
+        for d, (z, sh, e, p) in enumerate(zip(s.scores, s.shifted, s.exps, s.probs, strict=True))
+    ]
+
+
+def _sum_text(s: SoftmaxSteps) -> str:
+    d = s.digit
+    terms = " + ".join(num(e) for e in s.exps)
+    return (
+        f"**The sum of the exponentials:** {terms} = **{num(s.total)}**. **Each probability is its exponential "
+        f"divided by that sum**, for example digit {d}: {num(s.exps[d])} / {num(s.total)} = {num(s.probs[d])}, "
+        "so the ten probabilities always add up to 1 and the largest score always gets the largest share."
+    )
+
+
+def _why_max(s: SoftmaxSteps) -> str:
+    here = (
+        f"the largest score here, {s.top:.1f}, is already past that limit, so the shift is what makes this work."
+        if s.top > OVERFLOW
+        else f"the largest score here, {s.top:.2f}, is below that limit, but a more confident network can pass it."
+    )
+    return (
+        f"**Why subtract the largest score ({s.top:.2f})?** Subtracting the same number from every score divides "
+        "every exponential by the same factor, so each one's share of the sum, the probability, does not change. "
+        "It keeps the computer's numbers safe: after the shift the largest exponential is exactly 1 and all the "
+        f"others lie between 0 and 1, whereas exp(z) itself no longer fits in a 32-bit float once z passes "
+        f"{OVERFLOW:.1f}; {here}"
+    )
+
+
+def section(
+    logits: np.ndarray, default: int, key: str, subject: str, default_why: str, question: tuple[str, str] | None = None
+) -> None:
+    """The softmax table, the sum, why the max is subtracted, and the what-if loss selector.
+
+    `logits` (10,) raw scores; `default` the digit the selector starts on (`default_why` says which
+    it is, e.g. "the prediction"); `key` a widget key prefix; `subject` names the picture; `question`
+    an optional (question, answer) shown in an expander below.
+    """
+    s = softmax_steps(logits)
+    st.markdown(
+        "The output layer does not compute probabilities. It computes ten **raw scores** (logits), one per "
+        "digit, each a weighted sum of the layer below plus a bias; they can be any size and any sign. "
+        "**Softmax** turns them into probabilities in three steps: subtract the largest score, take the "
+        "exponential, divide by the sum."
+    )
+    img.show(bars.softmax_table(_rows(s), list(s.probs), s.digit, HEADERS))
+    st.caption(
+        f"Softmax on {subject}, step by step: the ten raw scores, each minus the largest ({s.top:.2f}, digit "
+        f"{s.digit}), e raised to that, and that exponential's share of the sum, also drawn as a bar. "
+        f"The highlighted row is the prediction, {s.digit}."
+    )
+    st.markdown(_sum_text(s))
+    st.markdown(_why_max(s))
+    _what_if(logits, default, key, default_why)
+    if question:
+        with st.expander(question[0]):
+            st.markdown(question[1])
+
+
+@st.fragment
+def _what_if(logits: np.ndarray, default: int, key: str, default_why: str) -> None:
+    """The loss -log p_k for a chosen true digit k, and the loss for every k (its own fragment: no model call)."""
+    s = softmax_steps(logits)
+    losses = losses_for_each_label(logits)
+    k = st.radio(
+        WHAT_IF,
+        range(len(s.probs)),
+        index=default,
+        horizontal=True,
+        key=f"{key}_true_{default}",  # a new default (another prediction or image) starts on it again
+        help=f"Starts on {default_why}. The loss only looks at the probability the model gave the true digit.",
+    )
+    d = s.digit
+    st.markdown(
+        f"**Cross-entropy loss if the true digit were {k}: −log p{k} = −log({num(s.probs[k])}) = "
+        f"{losses[k]:.2f}.** " + _verdict(s, losses, k)
+    )
+    img.show(bars.loss_bars(losses, k, d))
+    worst = int(np.argmax(losses))
+    st.caption(
+        f"The loss for each possible true digit (−log of the probability the model gave it): {losses[d]:.2f} "
+        f"for {d}, the prediction, up to {losses[worst]:.2f} for {worst}. The highlighted bar is the digit "
+        "picked above; the smaller the true digit's probability, the faster its loss grows."
+    )
+
+
+def _verdict(s: SoftmaxSteps, losses: np.ndarray, k: int) -> str:
+    d = s.digit
+    if k == d:
+        text = (
+            f"The model gave {k} {num(s.probs[k])} of its probability: right and sure, so the loss is small. "
+            "Pick another digit to see what a confident wrong answer costs."
+        )
+    else:
+        text = (
+            f"The model put {num(s.probs[d])} on {d} and only {num(s.probs[k])} on {k}: if {k} were true, this "
+            f"confident wrong answer would cost {losses[k]:.2f}, against {losses[d]:.2f} if the truth were {d}."
+        )
+    if losses[k] > KERAS_MAX_LOSS:
+        text += (
+            f" (Keras' loss on probabilities, the one training uses, first raises p to at least {EPSILON:g}, "
+            f"so it would count at most {KERAS_MAX_LOSS:.2f} here.)"
+        )
+    return text
+
+
+def q32() -> tuple[str, str]:
+    """Q32 in our own words, with the loss names read from the app's settings."""
+    mse = "mean_squared_error"
+    return (
+        "Q32. Which loss function should we choose?",
+        f"For picking one class out of ten with a softmax output, cross-entropy (`{SEED_RECIPE.loss}`, the seed "
+        "recipe's loss): it reads only the probability given to the true digit and charges −log of it. That is "
+        "near 0 when the model is right and sure, and it grows without bound as that probability goes to 0, so "
+        "the surest mistakes are punished hardest and their gradient stays large: try it with the selector "
+        "above."
+        + (
+            f" The Train page also offers `{mse}` to compare: it measures the distance between the probabilities "
+            "and the one-hot answer, which stays small even for a sure mistake, and its gradient fades "
+            "when softmax saturates, so learning from those mistakes is slower."
+            if mse in LOSSES and mse != SEED_RECIPE.loss
+            else ""
+        ),
+    )
