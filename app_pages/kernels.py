@@ -5,6 +5,7 @@ import streamlit as st
 from cnn_core import filtering
 from cnn_core.convolution import BadConvolution
 from ui.errors import plain
+from ui.kernels import colour as colour
 from ui.kernels import inputs as inputs
 from ui.kernels import sections as sections
 from ui.kernels import text as T
@@ -32,6 +33,9 @@ def explore(pic: inputs.KernelPicture) -> None:
         settings = inputs.pick_settings()
     if kernel is None:
         st.info("Fix the kernel above to see its output.")
+        return
+    if view == inputs.VIEW_COLOUR:
+        colour.show_colour(pic, kernel, settings)
         return
     try:
         result = filtering.filter_image(pic.grey, kernel, settings.padding, settings.stride, settings.convolve)

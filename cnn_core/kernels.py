@@ -36,6 +36,7 @@ class Kernel:
     weights: np.ndarray
     second: np.ndarray | None = None
     family: str = ""
+    sigma: float | None = None  # set for the Gaussian: the spread its weights were built with
 
     @property
     def size(self) -> int:
@@ -158,6 +159,7 @@ def library(gauss_size: int = 5, gauss_sigma: float = 1.0) -> dict[str, Kernel]:
             f"Smooth blur: near pixels weigh more than far ones (size {gauss_size}, sigma {gauss_sigma:g}).",
             gaussian(gauss_size, gauss_sigma),
             family="blur",
+            sigma=float(gauss_sigma),
         ),
         Kernel(
             "Sharpen",

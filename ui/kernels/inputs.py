@@ -13,7 +13,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from cnn_core import channels as CH
 from cnn_core import kernels as K
+from cnn_core.architecture import LIMITS, SEED
 from cnn_core.convolution import PADDING_LABELS, PADDINGS
 from cnn_core.formulas import shape_text
 from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale, to_grey
@@ -31,6 +33,8 @@ SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD, SRC_DRAWN = (
 )
 CUSTOM = "Custom (type your own)"
 VIEW_FILTER, VIEW_STEPS, VIEW_POOLING = "Input, kernel and output", "One window at a time", "Pooling"
+VIEW_COLOUR = "Colour: one filter over red, green, blue"
+CUSTOM_MIX = "Custom"
 
 
 @dataclass
@@ -44,6 +48,16 @@ class KernelPicture:
 
 
 @dataclass
+class ColourSettings:
+    """How the picked kernel becomes a K x K x 3 Conv2D filter, and the layer it belongs to."""
+
+    mix_name: str
+    mix: tuple[float, float, float]  # slice c = mix[c] * kernel
+    filters: int  # filters in the imagined Conv2D layer (for its parameter count)
+    bias: float
+
+
+@dataclass
 class Settings:
     padding: str
     stride: int
@@ -52,7 +66,8 @@ class Settings:
 
 
 @st.cache_resource(show_spinner=False)
-def _astronaut() -> np.ndarray:
+def astronaut() -> np.ndarray:
+    """The shipped colour photo, (512, 512, 3) uint8, decoded once per server."""
     return decode_image(ASTRONAUT.read_bytes())
 
 
@@ -118,7 +133,7 @@ def pick_picture() -> KernelPicture | None:
         "k_source", st.radio("Picture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
     )
     if src == SRC_PHOTO:
-        return _colour_picture(_astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
+        return _colour_picture(astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
     if src == SRC_DRAWN and drawn is not None:
         drawn = np.asarray(drawn)
         label = f"The digit you last drew on the Draw page ({shape_text(drawn.shape)})"
@@ -210,7 +225,7 @@ def pick_settings() -> Settings:
 
 def pick_view() -> str:
     """Which part of the page to show (one at a time keeps each change quick to redraw)."""
-    views = (VIEW_FILTER, VIEW_STEPS, VIEW_POOLING)
+    views = (VIEW_FILTER, VIEW_STEPS, VIEW_COLOUR, VIEW_POOLING)
     view = st.radio(
         "Show",
         views,
@@ -220,6 +235,41 @@ def pick_view() -> str:
         help="The kernel and border settings apply to the first two views; pooling has its own.",
     )
     return keep("k_view", view)
+
+
+def pick_colour() -> ColourSettings:
+    """The channel mix (a preset or three typed factors), the layer's filter count and the bias."""
+    names = (*CH.MIXES, CUSTOM_MIX)
+    a, b, c = st.columns([2, 1, 1])
+    with a:
+        name = keep("k_mix", st.selectbox("Slice per channel", names, last_index("k_mix", names), key="k_mix"))
+    with b:
+        lo, hi = LIMITS.filters
+        filters = keep(
+            "k_filters",
+            st.number_input(
+                f"Filters in the layer ({lo}-{hi})",
+                lo,
+                hi,
+                last("k_filters", SEED.conv_blocks[0].filters),
+                key="k_filters",
+            ),
+        )
+    with c:
+        bias = keep("k_bias", st.number_input("Bias", -1000.0, 1000.0, last("k_bias", 0.0), 1.0, key="k_bias"))
+    mix = CH.MIXES.get(name, CH.MIXES[CH.LUMINANCE])
+    if name == CUSTOM_MIX:
+        cols = st.columns(3)
+        mix = tuple(
+            keep(
+                f"k_mix_{ch}",
+                col.number_input(
+                    f"{ch.capitalize()} factor", -10.0, 10.0, last(f"k_mix_{ch}", m), 0.1, key=f"k_mix_{ch}"
+                ),
+            )
+            for col, ch, m in zip(cols, CH.CHANNELS, CH.MIXES[CH.LUMINANCE], strict=True)
+        )
+    return ColourSettings(name, tuple(float(m) for m in mix), int(filters), float(bias))
 
 
 def editor_start(key: str, default: pd.DataFrame) -> pd.DataFrame:

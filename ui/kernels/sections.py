@@ -15,6 +15,7 @@ from ui.errors import plain
 from ui.keep import keep, last, last_index
 from ui.kernels import text as T
 from ui.kernels.figures import OUTPUT, WINDOW, grid, grid_row
+from ui.kernels.gaussian import show_gaussian
 from ui.kernels.inputs import KernelPicture, Settings, editor_start
 
 SMALL = 64  # outputs up to this size get their current pixel outlined
@@ -92,6 +93,8 @@ def show_filtering(pic: KernelPicture, kernel: Kernel, f: filtering.Filtered, s:
         st.caption(f"{plain(pic.label)}; grey 0 (black) to 255 (white).")
     with c2:
         show_kernel(kernel)
+    if kernel.sigma is not None:  # the Gaussian's formula and profile, right under its weights
+        show_gaussian(kernel.size, kernel.sigma)
     if f.signed:
         st.markdown(T.NEGATIVE)
     if keep("k_diff", st.toggle("Show the difference image (output minus input)", last("k_diff", False), key="k_diff")):

@@ -172,3 +172,26 @@ def kernel_text(kernel) -> str:
         f"{name}: {weights_text(w)[0].lower()}{weights_text(w)[1:]}"
         for name, w in (("Sobel x", kernel.weights), ("Sobel y", kernel.second))
     )
+
+
+COLOUR = """
+**A colour picture (Q2; the article's next step, CIFAR-style photos).** A colour picture holds
+three numbers per pixel: how much red, green and blue. A `Conv2D` filter on such an input is
+not one K x K grid but a *stack* of three, one slice per channel. Each channel is
+cross-correlated with its own slice, the three results are **added up** with the filter's one
+bias, and the filter gives **one** output map, however many channels went in. Choose how
+much of the kernel above each slice gets: with the luminance factors the sum is exactly the
+grey picture's output of the other views (the sums are linear); *Red minus blue* answers to
+red things and is pushed down by blue ones.
+"""
+
+
+def colour_params_text(k: int, c_in: int, filters: int, per_filter: int, total: str, grey_total: int) -> str:
+    """The layer's parameter count worked out, the input-channel term named (numbers from channels.LayerParams)."""
+    return (
+        f"**Parameters of a Conv2D layer with {filters} such filters.** Each filter holds {k}x{k} weights for each "
+        f"of the {c_in} input channels, {k}x{k}x{c_in} = {per_filter} in all, plus one bias: "
+        f"K×K×C_in×F + F = {total.replace('*', '×')}. The input-channel term C_in = {c_in} multiplies the weights, not the biases: "
+        f"the same layer on a grey picture (C_in = 1) has {grey_total:,}. Each filter still makes one map, so the "
+        f"layer's output has {filters} maps."
+    )
