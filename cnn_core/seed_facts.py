@@ -102,6 +102,7 @@ class TrainingRecord:
     test_loss: float
     train_size: int
     validation_split: float
+    loss_name: str  # the training objective, e.g. categorical_crossentropy
 
     @property
     def epochs(self) -> int:
@@ -134,6 +135,7 @@ def load_record(path: Path = RECORD_PATH) -> TrainingRecord:
         float(d["test_loss"]),
         int(r["train_size"]),
         float(r["validation_split"]),
+        str(r["loss"]),
     )
 
 
