@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.formulas import layer_table
+from cnn_core.store.runs import AlreadyTraining
 from ui import models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
@@ -41,7 +42,7 @@ if c1.button("Start training", type="primary", disabled=busy or refused, icon=":
         st.stop()
     try:
         training.start(arch, recipe, mnist)
-    except jobs.TooCostly as e:
+    except (jobs.TooCostly, AlreadyTraining) as e:
         st.error(plain(e), icon=":material/block:")
         st.stop()
     st.rerun()  # the whole page again: Start disabled, Cancel enabled, the new run in the table
@@ -60,7 +61,7 @@ elif job.state not in jobs.TERMINAL:
 else:
     progress.show_outcome(job)
 
-st.subheader("Runs of this session")
+st.subheader("Your runs")
 runs_section()
 
 if job is not None and job.kernels:

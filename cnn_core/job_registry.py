@@ -158,15 +158,14 @@ class JobRegistry:
                 job.state, job.message, job.finished = CANCELLED, "Cancelled before it started.", time.time()
                 if self.writer is not None:
                     self.writer.ended(job)
+                job._settled.set()
                 return
         job._cancel.set()
 
     def wait(self, job_id: str, timeout: float = 60) -> Job:
-        """Block until the job reaches a final state (for tests and scripts)."""
+        """Block until the job reaches a final state and is written to the store (for tests and scripts)."""
         job = self.jobs[job_id]
-        deadline = time.time() + timeout
-        while job.state not in TERMINAL and time.time() < deadline:
-            time.sleep(0.02)
+        job._settled.wait(timeout)
         return job
 
     def _dispatch(self) -> None:
@@ -185,6 +184,7 @@ class JobRegistry:
             if self.writer is not None:
                 self.writer.ended(job)
         finally:
+            job._settled.set()
             with self._lock:
                 self._running -= 1
                 self._prune()

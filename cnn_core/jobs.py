@@ -117,6 +117,7 @@ class Job:
     phase_seconds: dict = field(default_factory=dict)  # seconds spent in each finished phase
     _phase_t0: float = 0.0
     _cancel: threading.Event = field(default_factory=threading.Event, repr=False)
+    _settled: threading.Event = field(default_factory=threading.Event, repr=False)  # ended and written
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property

@@ -2,6 +2,7 @@
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,11 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# The tests' own database and teacher key: never the user's (the servers they start inherit these).
+_TMP = Path(tempfile.mkdtemp(prefix="cnn-explainer-tests-"))
+os.environ.setdefault("CNN_EXPLAINER_DB", f"sqlite:///{_TMP / 'store.sqlite3'}")
+os.environ.setdefault("CNN_EXPLAINER_TEACHER_KEY", "test-teacher-key")
+TEACHER_KEY = os.environ["CNN_EXPLAINER_TEACHER_KEY"]
 
 
 @pytest.fixture(scope="session")
@@ -34,3 +40,37 @@ def shipped_model():
 
 
 APP = str(ROOT / "app.py")  # AppTest.from_file resolves relative paths against the calling file
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A real PostgreSQL server on loopback for this test session (tests/support/postgres.py)."""
+    from tests.support.postgres import PostgresServer, bin_dir
+
+    if bin_dir() is None:
+        pytest.skip("PostgreSQL is not installed: `bash scripts/setup.sh dev` installs it")
+    server = PostgresServer.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path):
+    """The address of a new, empty database: an SQLite file, then a database on the PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.new_database()
+    yield url
+    server.drop_database(url)
+
+
+@pytest.fixture
+def store(store_url):
+    """A fresh, migrated store of its own, on SQLite and on PostgreSQL (every store test runs on both)."""
+    from cnn_core.store.migrate import open_store
+
+    s = open_store(store_url)
+    yield s
+    s.dispose()

@@ -1,13 +1,19 @@
-"""Which model answers: the shipped seed model, or one of this session's training runs.
+"""Which model answers: the shipped seed model, or one of this learner's training runs.
 
-Keras is imported lazily, only by pages that need a model.
+This learner's runs come from the store (cnn_core.store.runs), so they survive reloads and server
+restarts. Keras is imported lazily, only by pages that need a model.
 """
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
-from ui import state
+from cnn_core.jobs import owner_hash
+from cnn_core.store import runs as stored
+from ui import ownership, state
+from ui.store import store
 
 SHIPPED = "shipped"
 
@@ -22,9 +28,37 @@ def shipped_model():
     return load_model()
 
 
+RUNS_FRESH_SECONDS = 1.0  # one page run asks several times; one database read serves them
+
+
 def runs() -> dict:
-    """This session's runs: {run_id: cnn_core.jobs.Job}; only runs it controls (ui.ownership) are put here."""
-    return st.session_state.setdefault(state.RUNS, {})
+    """This learner's runs, oldest first: {run_id: cnn_core.jobs.Job} (no curves), from the store.
+
+    Only runs this learner started are here (ui.ownership). Read at most once per second.
+    """
+    cached = st.session_state.get(state.RUNS)
+    key = ownership.owner_key()
+    if cached is not None and cached["key"] == key and time.monotonic() - cached["at"] < RUNS_FRESH_SECONDS:
+        return cached["runs"]
+    found = {}
+    if ownership.learner() is not None:
+        for job in stored.of_learner(store(), owner_hash(key)):
+            job.loader = load_run_model
+            found[job.id] = job
+    st.session_state[state.RUNS] = {"key": key, "at": time.monotonic(), "runs": found}
+    return found
+
+
+def forget_runs() -> None:
+    """Read this learner's runs again on the next call (a run was just started or changed)."""
+    st.session_state.pop(state.RUNS, None)
+
+
+def load_run_model(job):
+    """A stored run's Keras model, from the runner's bounded cache (rebuilt from its weights if needed)."""
+    from cnn_core.nn.runner import model_for
+
+    return model_for(job)
 
 
 def model_choices() -> dict[str, str]:

@@ -1,7 +1,8 @@
-"""This session's side of training: the server-wide registry, this session's runs, start/cancel/score.
+"""This session's side of training: the server-wide queue, this learner's runs, start/cancel/score.
 
-Training runs in a plain thread (cnn_core.job_registry); the page only reads the job's state, so
-clicks, page switches and reloads never interrupt it. How a run is shown: ui.train.progress.
+Training runs in a plain thread (cnn_core.job_registry) that writes the run to the store
+(cnn_core.store.sync); pages read runs from the store (cnn_core.store.runs), so clicks, page
+switches, reloads and server restarts never lose them. How a run is shown: ui.train.progress.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.job_registry import JobRegistry
+from cnn_core.store import runs as stored
+from cnn_core.store.sync import RunWriter, worker_name
 from ui import models, ownership, state
+from ui.store import store
 
 TOKEN = "train_start_token"  # client token: a double click submits the same token, so one job
 
@@ -32,8 +36,12 @@ def _release_memory() -> None:
 
 @st.cache_resource(show_spinner=False)
 def registry() -> JobRegistry:
-    """One registry per server process: every session's jobs, at most N running at once."""
-    return JobRegistry(_train, when_idle=_release_memory)
+    """This process's training queue: at most N running at once, each written to the store as it goes.
+
+    Opening it marks the runs this server was training when it last stopped as interrupted.
+    """
+    writer = RunWriter(store(), worker_name(st.get_option("server.port")))
+    return JobRegistry(_train, when_idle=_release_memory, writer=writer)
 
 
 NOT_A_RUN = (
@@ -41,8 +49,8 @@ NOT_A_RUN = (
     "Choose the settings below and start a run of your own."
 )
 GONE = (
-    "The training run in this address is no longer on the server: the server was restarted since it "
-    "started, or it finished long ago and nobody kept it open. Start a new run below."
+    "The training run in this address is no longer kept: its learner or teacher deleted it, or it was "
+    "among a learner's oldest runs. Start a new run below."
 )
 
 
@@ -53,17 +61,27 @@ def find_job() -> tuple[jobs.Job | None, str | None]:
     """
     raw = st.query_params.get("job")
     jid = raw if raw is not None else st.session_state.get(state.JOB_ID)
+    if raw is None and jid is None and (latest := own_job()) is not None:
+        jid = latest.id  # a reload on another page, then Train: this learner's latest run
     if not jobs.is_job_id(jid):
         return None, (NOT_A_RUN if raw is not None else None)
-    job = registry().get(jid)
+    job = load(jid)
     return job, (GONE if job is None else None)
+
+
+def load(run_id: str) -> jobs.Job | None:
+    """A run as the store has it (whichever process trains it), its model loadable; None if unknown."""
+    registry()  # this process's queue exists (and marked its interrupted runs) before anything is read
+    job = stored.load(store(), run_id)
+    if job is not None:
+        job.loader = models.load_run_model
+    return job
 
 
 def current_job() -> jobs.Job | None:
     """find_job, then bring the session and the address in line with it (once per page run).
 
-    Only a run this session controls (ui.ownership.can_control) joins this session's runs; someone
-    else's run is shown read-only.
+    Someone else's run is shown read-only (ui.ownership.can_control).
     """
     job, problem = find_job()
     if problem is not None:
@@ -72,7 +90,9 @@ def current_job() -> jobs.Job | None:
             st.session_state.pop(state.JOB_ID, None)
         _forget_address()
     if job is not None:
-        adopt(job)
+        if ownership.can_control(job):
+            st.session_state[state.JOB_ID] = job.id
+            ownership.keep_in_address()
         st.query_params["job"] = job.id  # page switches clear the address; a reload needs it
     return job
 
@@ -82,20 +102,10 @@ def _forget_address() -> None:
     st.query_params.pop(ownership.KEY_PARAM, None)
 
 
-def adopt(job: jobs.Job) -> None:
-    """Make `job` this session's current run, with every other run of this owner still on the server
-    (after a reload they come back too). Only for runs this session controls."""
-    if not ownership.can_control(job):
-        return
-    for j in registry().jobs_of(ownership.owner_key()):
-        models.runs().setdefault(j.id, j)
-    st.session_state[state.JOB_ID] = job.id
-    ownership.keep_in_address()
-
-
 def own_job() -> jobs.Job | None:
-    """This session's latest run, whatever the page shows."""
-    return models.runs().get(st.session_state.get(state.JOB_ID))
+    """This learner's latest run, whatever the page shows."""
+    mine = models.runs()
+    return mine[max(mine, key=lambda rid: mine[rid].created)] if mine else None
 
 
 def busy() -> bool:
@@ -105,16 +115,18 @@ def busy() -> bool:
 
 
 def start(arch, recipe, mnist) -> jobs.Job:
-    """Submit a job for this session (idempotent per click token) and remember it.
+    """Submit a run for this learner (idempotent per click token) and remember it.
 
-    Raises jobs.TooCostly when the server's limits refuse the network or recipe.
+    Raises jobs.TooCostly when the server's limits refuse the network or recipe, and
+    cnn_core.store.runs.AlreadyTraining when this learner has a run queued or training already.
     """
+    ownership.ensure_learner()
     job = own_job()
     token = st.session_state.get(TOKEN)
     if token is None or (job is not None and job.token == token and job.state in jobs.TERMINAL):
         token = st.session_state[TOKEN] = uuid.uuid4().hex
     job = registry().submit(arch, recipe, mnist, token=token, owner=ownership.owner_key())
-    models.runs()[job.id] = job
+    models.forget_runs()
     st.session_state[state.JOB_ID] = job.id
     st.session_state[state.ACTIVE_RUN] = None  # the new run becomes the active model once it finishes
     st.query_params["job"] = job.id
@@ -122,15 +134,30 @@ def start(arch, recipe, mnist) -> jobs.Job:
     return job
 
 
-def cancel(job: jobs.Job) -> None:
-    """Stop `job` at its next batch, if this session controls it."""
-    if ownership.can_control(job):
-        registry().cancel(job.id)
+def cancel(job: jobs.Job) -> str | None:
+    """Stop `job` at its next batch, if this session controls it; returns its state (see cancel_run)."""
+    return cancel_run(job.id) if ownership.can_control(job) else None
+
+
+def cancel_run(run_id: str) -> str | None:
+    """Stop a run at its next batch, whoever trains it (the store tells its process); the teacher's
+    page calls this directly. Returns the run's state then: a finished run stays as it ended."""
+    state_now = stored.request_cancel(store(), run_id)
+    registry().cancel(run_id)  # at once when this process trains it
+    return state_now
 
 
 def score(job: jobs.Job, mnist) -> None:
-    """Score a stopped run on the test images, if this session controls it."""
+    """Score a stopped run on the test images, if this session controls it, and keep the score."""
     if ownership.can_control(job) and job.has_model and not job.scored:
         from cnn_core.nn.runner import score as score_job
 
         score_job(job, mnist)
+        stored.save_score(store(), job)
+
+
+def restart(job: jobs.Job, mnist) -> jobs.Job:
+    """Start a new run with `job`'s network and recipe (an interrupted run, restarted in one click)."""
+    new = start(job.arch, job.recipe, mnist)
+    st.query_params["job"] = new.id
+    return new

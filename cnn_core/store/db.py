@@ -1,6 +1,6 @@
 """Opening the store: the database address, the engine, migrations on start, faults in plain words.
 
-    store = open_store()              # $CNN_EXPLAINER_DB, else SQLite in the cache folder; migrated
+    store = open_store()              # (cnn_core.store.migrate) $CNN_EXPLAINER_DB, else SQLite; migrated
     with store.session() as s: ...    # one transaction; committed on success
     store.url_for_humans              # the address without its password
 
@@ -60,7 +60,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {}
+    if u.get_backend_name() == "postgresql" and u.get_driver_name() in ("psycopg", "psycopg2"):
+        if "options" not in u.query:  # like SQLite's busy timeout: a held lock fails after 15 s, never hangs
+            connect_args["options"] = "-c lock_timeout=15000"
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 def friendly(e: BaseException, where: str) -> StoreError:
@@ -70,8 +74,10 @@ def friendly(e: BaseException, where: str) -> StoreError:
         why = "the database file cannot be written (check its permissions or free the disk it is on)"
     elif "full" in text or "no space" in text:
         why = "the disk holding the database is full"
-    elif "locked" in text or "busy" in text:
+    elif "locked" in text or "busy" in text or "lock timeout" in text or "deadlock" in text:
         why = "the database stayed busy for too long (another program may be holding it)"
+    elif "unable to open" in text:  # SQLite: a missing folder or a file it may not create
+        why = "the database file could not be opened (check that its folder exists and can be written)"
     elif isinstance(e, exc.OperationalError | exc.InterfaceError):
         why = "the database server could not be reached (it may be restarting; try again in a moment)"
     else:
@@ -120,17 +126,3 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def open_store(url: str | None = None, migrate: bool = True) -> Store:
-    """The store at `url` (default_url()), brought to the newest schema when `migrate`.
-
-    Raises SchemaTooNew for a database made by a newer version of the app, StoreError when the
-    database cannot be opened or changed.
-    """
-    from cnn_core.store.migrate import upgrade
-
-    store = Store(url or default_url())
-    if migrate:
-        upgrade(store)
-    return store

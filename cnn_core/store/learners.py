@@ -131,16 +131,22 @@ def by_token(store: Store, token) -> Learner | None:
 
 def personal(store: Store, token: str) -> Learner:
     """The learner for this token, made now (no class, no nickname) if it is new."""
-    found = by_token(store, token)
+    return personal_by_hash(store, owner_hash(token))
+
+
+def personal_by_hash(store: Store, token_hash: str) -> Learner:
+    """The learner whose token hashes to `token_hash`, made now (no class, no nickname) if new."""
+    with store.session("find you") as s:
+        found = s.scalar(select(Learner).where(Learner.token_hash == token_hash))
     if found is not None:
         return found
     try:
         with store.lock, store.session("keep your work") as s:
-            learner = Learner(token_hash=owner_hash(token), created=time.time())
+            learner = Learner(token_hash=token_hash, created=time.time())
             s.add(learner)
         return learner
     except IntegrityError:  # another tab of the same learner made it a moment ago
-        return by_token(store, token)
+        return personal_by_hash(store, token_hash)
 
 
 def class_of(store: Store, learner: Learner | None) -> ClassRoom | None:

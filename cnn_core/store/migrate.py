@@ -1,4 +1,4 @@
-"""Schema migrations (Alembic), applied by the app on start: `upgrade(store)`.
+"""Opening the store with its schema migrations (Alembic) applied: `open_store()`, `upgrade(store)`.
 
 A new schema is a new revision file in migrations/versions/ (write it with
 `python -m cnn_core.store.migrate revision "what changed"`, then read and correct it).
@@ -14,7 +14,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import exc
 
-from cnn_core.store.db import MIGRATIONS, SchemaTooNew, Store, friendly
+from cnn_core.store.db import MIGRATIONS, SchemaTooNew, Store, default_url, friendly
 
 
 def config(connection=None) -> Config:
@@ -52,9 +52,17 @@ def upgrade(store: Store, revision: str = "head") -> None:
         raise friendly(e, "open the app's database") from e
 
 
-if __name__ == "__main__" and sys.argv[1:2] == ["revision"]:
-    from cnn_core.store.db import default_url
+def open_store(url: str | None = None, migrate: bool = True) -> Store:
+    """The store at `url` (default: $CNN_EXPLAINER_DB, else SQLite in the cache folder), brought to the
+    newest schema when `migrate`. Raises SchemaTooNew for a database made by a newer version of the
+    app, StoreError when the database cannot be opened or changed."""
+    store = Store(url or default_url())
+    if migrate:
+        upgrade(store)
+    return store
 
+
+if __name__ == "__main__" and sys.argv[1:2] == ["revision"]:
     store = Store(default_url())
     with store.engine.begin() as conn:
         command.revision(config(conn), message=sys.argv[2], autogenerate=True)

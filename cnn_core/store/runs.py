@@ -20,6 +20,7 @@ from cnn_core import jobs
 from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.formulas import layer_table
 from cnn_core.settings import runs_kept
+from cnn_core.store import learners
 from cnn_core.store.db import Store
 from cnn_core.store.tables import Learner, Run, RunModel, RunPoint
 
@@ -57,8 +58,8 @@ def insert(store: Store, job: jobs.Job, worker: str = "") -> list[str]:
     training already.
     """
     learner = learner_of(store, job.owner)
-    if learner is None:
-        raise ValueError("a run needs a learner: call cnn_core.store.learners.personal() or join() first")
+    if learner is None:  # someone working alone keeps their first run: they become a personal learner
+        learner = learners.personal_by_hash(store, job.owner or jobs.owner_hash(learners.new_token()))
     with store.lock, store.session("save your new run") as s:
         n = (s.scalar(select(func.max(Run.number)).where(Run.learner_id == learner.id)) or 0) + 1
         job.learner_id, job.class_id, job.number = learner.id, learner.class_id, n

@@ -1,7 +1,6 @@
 """AppTest of the Draw page: a canvas value is injected through session_state (the canvas is a custom component)."""
 
 import io
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -104,18 +103,19 @@ def test_test_image_outside_the_samples_comes_from_mnist(at, mnist):
 
 def test_several_models_offer_a_selector(at, samples):
     from cnn_core.nn.model import build_model
+    from tests.support.runs import stored_run
+    from ui.store import store
 
-    small = build_model(PRESETS["small"])
-    at.session_state[state.RUNS] = {
-        "r1": SimpleNamespace(label="Run 1 (small, untrained)", model=small, has_model=True)
-    }
+    small = build_model(PRESETS["small"])  # untrained: any answer will do, the point is which model answers
+    run = stored_run(store(), "d" * 32, PRESETS["small"], small)
+    at.session_state[state.OWNER_KEY] = "d" * 32  # the learner who owns the run
     at.run()
     sel = at.selectbox(key="draw_model")
-    assert sel.value == "r1"  # the latest usable run is the active one
+    assert sel.value == run.id  # the latest usable run is the active one
     at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[0]))
     at.run()
     assert not at.exception and len(at.metric) == 1
-    assert any("Run 1 (small, untrained)" in c.value for c in at.caption)
+    assert any(run.label in c.value for c in at.caption)
     assert "<b>conv2</b>" in html_of(at) and "<b>conv3</b>" not in html_of(at)  # the small network has two blocks
 
 

@@ -75,14 +75,14 @@ def test_someone_elses_run_is_read_only_and_not_taken(small):
     at = _train_page(job_id=job.id)  # a second browser with the public address only
     assert any("someone else's training run" in i.value for i in at.info)
     assert _button(at, "Cancel").disabled
-    assert not at.session_state[state.RUNS] and state.JOB_ID not in at.session_state
+    assert not at.session_state[state.RUNS]["runs"] and state.JOB_ID not in at.session_state
     assert any("No runs yet" in i.value for i in at.info)  # not in this learner's runs, not its active model
 
 
 def test_the_owners_reload_keeps_control(small):
     job = _job(small, owner=KEY, cancel_at=2)
     at = _train_page(job_id=job.id, key=KEY)  # a reload: new session, the owner's whole address
-    assert job.id in at.session_state[state.RUNS]
+    assert job.id in at.session_state[state.RUNS]["runs"]
     assert at.session_state[state.JOB_ID] == job.id
     assert any(b.label == "Score it on the 10,000 test images" for b in at.button)
 
@@ -93,7 +93,10 @@ def test_a_cancelled_run_is_scored_only_when_asked(small):
     assert not job.scored and "not scored" in _all_text(at)
     _button(at, "Score it on the 10,000 test images").click().run()
     assert not at.exception
-    assert job.scored and any("Scored when you asked" in i.value for i in at.info)
+    from ui.training import load
+
+    assert load(job.id).scored  # kept in the store: a reload still shows the score
+    assert any("Scored when you asked" in i.value for i in at.info)
     assert not any(b.label == "Score it on the 10,000 test images" for b in at.button)
 
 

@@ -14,7 +14,7 @@ from cnn_core.data import N_TEST
 from ui import ownership
 from ui.errors import plain
 from ui.train import figures as charts
-from ui.training import registry, score
+from ui.training import load, registry, restart, score
 
 POLL_SECONDS = 1.5  # progress bars and counters
 CHART_SECONDS = 5.0  # curves: plotly figures cost ~0.1 s of Python each, time the training thread waits for
@@ -47,8 +47,9 @@ def show_numbers(job: jobs.Job) -> None:
     p = job.progress()
     if job.state == jobs.QUEUED:
         pos = registry().queue_position(job.id)
+        where = f"position {pos}" if pos else "waiting for a free trainer"
         st.info(
-            f"Waiting in the queue: position {pos}. This server trains at most "
+            f"Waiting in the queue: {where}. This server trains at most "
             f"{registry().max_jobs} network(s) at once (set {settings.MAX_JOBS_ENV} to change it)."
         )
         return
@@ -89,7 +90,7 @@ def show_progress(job: jobs.Job) -> None:
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress(job_id: str) -> None:
     """Re-drawn every POLL_SECONDS while the job is queued or running; a full rerun once it ends."""
-    job = registry().get(job_id)
+    job = load(job_id)
     if job is None:
         return
     if job.state in jobs.TERMINAL:
@@ -101,7 +102,7 @@ def live_progress(job_id: str) -> None:
 @st.fragment(run_every=CHART_SECONDS)
 def live_charts(job_id: str) -> None:
     """The growing curves, redrawn every CHART_SECONDS: each redraw holds the GIL the trainer needs."""
-    job = registry().get(job_id)
+    job = load(job_id)
     if job is not None and job.state == jobs.RUNNING and job.steps_per_epoch:
         show_charts(job)
 
@@ -124,6 +125,10 @@ def show_outcome(job: jobs.Job) -> None:
         st.error(plain(job.message), icon=":material/warning:")
     elif job.state == jobs.FAILED:
         st.error(plain(job.message) + " The app still works: change a setting and start again.")
+    elif job.state == jobs.INTERRUPTED:
+        st.warning(plain(job.message), icon=":material/restart_alt:")
+        if ownership.can_control(job):
+            restart_button(job)
     if job.progress()["done"]:
         show_progress(job)
 
@@ -132,7 +137,7 @@ def show_outcome(job: jobs.Job) -> None:
 def _keras_bytes(job_id: str) -> bytes:
     from cnn_core.nn.runner import model_bytes
 
-    return model_bytes(registry().get(job_id).model)
+    return model_bytes(load(job_id).model)
 
 
 def score_button(job: jobs.Job) -> None:
@@ -144,6 +149,17 @@ def score_button(job: jobs.Job) -> None:
         if mnist is not None:
             with st.spinner(f"Scoring the {N_TEST:,} test images..."):
                 score(job, mnist)
+            st.rerun()
+
+
+def restart_button(job: jobs.Job) -> None:
+    """An interrupted run starts again with the same network and recipe, in one click."""
+    if st.button("Restart it", icon=":material/replay:", key=f"restart-{job.id}", type="primary"):
+        from ui.resources import mnist_with_progress_bar
+
+        mnist = mnist_with_progress_bar()
+        if mnist is not None:
+            restart(job, mnist)
             st.rerun()
 
 
