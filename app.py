@@ -8,6 +8,8 @@ import os
 import streamlit as st
 
 from cnn_core.settings import set_thread_env
+from cnn_core.teacher_key import announce_once
+from ui import classroom, ownership
 from ui.errors import friendly_errors
 from ui.keep import count_run
 from ui.runtime import keep_keras_state, redirect_nested_paths
@@ -16,6 +18,7 @@ from ui.runtime import keep_keras_state, redirect_nested_paths
 # server a core) and keep its start-up chatter out of the teacher's terminal.
 set_thread_env()
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+announce_once()  # the teacher key in the server's terminal (a no-op once ui.serve printed it)
 keep_keras_state()  # no keras.backend.clear_session() after every rerun (see ui/runtime.py)
 redirect_nested_paths()  # '/train/extra' says 'Page not found' instead of a blank page (ui/runtime.py)
 
@@ -38,7 +41,10 @@ PAGES = {
 
 count_run()  # lets a page tell which of its widgets the previous run drew (ui/keep.py)
 page = st.navigation(PAGES)
-with st.sidebar:
-    st.caption("Every number in this app is computed live from the real MNIST data and the real Keras model.")
 with friendly_errors(page.title):
+    classroom.handle_join_link()  # a class's join link: the nickname form first
+    ownership.keep_learner_in_address()  # page switches clear the address; the private link stays
+    with st.sidebar:
+        st.caption("Every number in this app is computed live from the real MNIST data and the real Keras model.")
+        classroom.who_am_i()
     page.run()

@@ -47,7 +47,18 @@ def is_teacher_key(given) -> bool:
     return hmac.compare_digest(given.strip().encode(), teacher_key()[0].encode())
 
 
+_announced = False
+
+
 def announce() -> str:
-    """The lines the server prints at start, for the teacher's terminal."""
+    """The line the server prints at start, for the teacher's terminal."""
     key, where = teacher_key()
-    return f"Teacher key (open the Teacher page and type it; kept in {where}): {key}"
+    return f"  Teacher key (open the Teacher page and type it; kept in {where}): {key}"
+
+
+def announce_once() -> None:
+    """Print the teacher key in this process's terminal, once (ui.serve at start; app.py otherwise)."""
+    global _announced
+    if not _announced:
+        _announced = True
+        print(announce(), flush=True)

@@ -33,9 +33,11 @@ def limit_malloc_arenas(n: int = 2) -> bool:
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
+    from cnn_core.teacher_key import announce_once
     from ui.runtime import keep_keras_state, redirect_nested_paths
 
     limit_malloc_arenas()
+    announce_once()  # the teacher reads the key off the terminal that started the server
     redirect_nested_paths()
     keep_keras_state()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
