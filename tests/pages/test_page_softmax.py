@@ -4,8 +4,6 @@ Expected numbers come from the Keras model itself (its softmax output, its conv 
 weights through tf.nn.conv2d), never from the code under test.
 """
 
-import re
-
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -13,11 +11,10 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core.samples import load_samples
 from tests.support.canvas import canvas_value, drawn, html_of
+from tests.support.numbers import LOSS, number
 from ui import state
 from ui.draw.inputs import CANVAS_PREFIX
 from ui.draw.softmax import WHAT_IF
-
-LOSS = re.compile(r"Cross-entropy loss if the true digit were (\d): −log p\1 = −log\(([^)]+)\) = ([\d.]+)\.")
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +38,7 @@ def _what_if(at):
 
 def _loss(at) -> tuple[int, float]:
     m = next(LOSS.search(md.value) for md in at.markdown if LOSS.search(md.value))
-    return int(m.group(1)), float(m.group(3))
+    return int(m.group(1)), number(m.group(3))
 
 
 def _keras_losses(model, x: np.ndarray) -> np.ndarray:

@@ -73,3 +73,15 @@ def test_exact_even_where_the_probability_underflows():
     z = np.array([0.0, 800.0] + [0.0] * 8)
     assert sm.softmax(z)[0] == 0.0  # too small for a float64
     assert sm.cross_entropy(z, 0) == pytest.approx(800.0)
+
+
+@pytest.mark.parametrize(
+    "x,text",
+    [(0.9999987, "0.9999987"), (1.0000013, "1.0000013"), (3.87e-9, "3.87×10⁻⁹"), (0.01234, "0.01234"), (1.0, "1")],
+)
+def test_numbers_are_written_so_a_learner_sees_the_difference(x, text):
+    from tests.support.numbers import number
+    from ui.draw.softmax import loss_text, num
+
+    assert num(x) == text and number(text) == pytest.approx(x, rel=1e-3)
+    assert loss_text(9.2034) == "9.20" and loss_text(1.3e-6) == "1.30×10⁻⁶"

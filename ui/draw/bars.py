@@ -51,18 +51,18 @@ def softmax_table(rows: list[tuple[str, ...]], shares: list[float], highlight: i
     )
 
 
-def loss_bars(losses: np.ndarray, chosen: int, predicted: int, height: int = 110) -> str:
-    """Ten vertical bars, the loss -log p_k for each possible true digit k; the chosen k highlighted."""
+def loss_bars(losses: np.ndarray, labels: list[str], chosen: int, predicted: int, height: int = 110) -> str:
+    """Ten vertical bars, the loss -log p_k for each possible true digit k (`labels` above); the chosen k highlighted."""
     top = float(max(losses.max(), 1e-9))
     bars = []
-    for k, v in enumerate(losses):
+    for k, (v, label) in enumerate(zip(losses, labels, strict=True)):
         h = max(1, round(float(v) / top * height))
         colour = TOP if k == chosen else OTHER
         mark = "font-weight:600;" if k == predicted else ""
         bars.append(
-            f'<div style="display:flex;flex-direction:column;align-items:center;justify-content:flex-end;width:36px" '
+            f'<div style="display:flex;flex-direction:column;align-items:center;justify-content:flex-end;width:46px" '
             f'title="true digit {k}: loss {v:.3g}">'
-            f'<span style="font-size:11px;color:#444">{v:.2f}</span>'
+            f'<span style="font-size:11px;color:#444;white-space:nowrap">{html.escape(label)}</span>'
             f'<div style="width:22px;height:{h}px;background:{colour}"></div>'
             f'<span style="font-size:13px;border-top:1px solid #999;width:100%;text-align:center;{mark}">{k}</span></div>'
         )

@@ -6,6 +6,8 @@ Shown on the Draw page for the learner's digit and on the Evaluate page for one 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import streamlit as st
 
@@ -21,12 +23,21 @@ _SUPER = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def num(x: float) -> str:
-    """A positive number for a learner: 0.01234, 1, or 3.2×10⁻⁷ when it is tiny."""
+    """A positive number for a learner: 0.01234, 3.2×10⁻⁷ when tiny, and enough decimals near 1 to see the gap."""
     x = float(x)
-    if x == 0 or 1e-3 <= abs(x) < 1e5:
+    if x in (0.0, 1.0):
+        return f"{x:g}"
+    if abs(1 - x) < 1e-3:  # 0.9999987 is not 1: keep the decimals that show how far from 1 it is
+        return f"{x:.{min(15, math.ceil(-math.log10(abs(1 - x))) + 1)}f}"
+    if 1e-3 <= abs(x) < 1e5:
         return f"{x:.4g}"
     mantissa, exponent = f"{x:.2e}".split("e")
     return f"{mantissa}×10{str(int(exponent)).translate(_SUPER)}"
+
+
+def loss_text(v: float) -> str:
+    """A loss with two decimals, or in full when it is below 0.01 (a right and sure answer)."""
+    return f"{v:.2f}" if v >= 0.01 else num(v)
 
 
 def _rows(s: SoftmaxSteps) -> list[tuple[str, ...]]:
@@ -107,12 +118,12 @@ def _what_if(logits: np.ndarray, default: int, key: str, default_why: str) -> No
     d = s.digit
     st.markdown(
         f"**Cross-entropy loss if the true digit were {k}: −log p{k} = −log({num(s.probs[k])}) = "
-        f"{losses[k]:.2f}.** " + _verdict(s, losses, k)
+        f"{loss_text(losses[k])}.** " + _verdict(s, losses, k)
     )
-    img.show(bars.loss_bars(losses, k, d))
+    img.show(bars.loss_bars(losses, [loss_text(v) for v in losses], k, d))
     worst = int(np.argmax(losses))
     st.caption(
-        f"The loss for each possible true digit (−log of the probability the model gave it): {losses[d]:.2f} "
+        f"The loss for each possible true digit (−log of the probability the model gave it): {loss_text(losses[d])} "
         f"for {d}, the prediction, up to {losses[worst]:.2f} for {worst}. The highlighted bar is the digit "
         "picked above; the smaller the true digit's probability, the faster its loss grows."
     )
@@ -122,13 +133,14 @@ def _verdict(s: SoftmaxSteps, losses: np.ndarray, k: int) -> str:
     d = s.digit
     if k == d:
         text = (
-            f"The model gave {k} {num(s.probs[k])} of its probability: right and sure, so the loss is small. "
+            f"The model gave {k} a probability of {num(s.probs[k])}: right and sure, so the loss is small. "
             "Pick another digit to see what a confident wrong answer costs."
         )
     else:
         text = (
             f"The model put {num(s.probs[d])} on {d} and only {num(s.probs[k])} on {k}: if {k} were true, this "
-            f"confident wrong answer would cost {losses[k]:.2f}, against {losses[d]:.2f} if the truth were {d}."
+            f"confident wrong answer would cost {loss_text(losses[k])}, against {loss_text(losses[d])} if the truth "
+            f"were {d}."
         )
     if losses[k] > KERAS_MAX_LOSS:
         text += (
