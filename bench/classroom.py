@@ -1,6 +1,10 @@
-"""A classroom in a box: N learners draw digits on one server while one learner trains.
+"""A classroom in a box: N learners of one class draw digits on one server while one learner trains.
 
-    python -m bench.classroom --sessions 10 --seconds 60
+    python -m bench.classroom --sessions 10 --seconds 60 [--alone]
+
+The server gets a database of its own with one class; every session first joins it with a
+nickname from the class's link (`--alone`: no class, as before class mode), and sends every
+third digit it draws, labelled, to the class's test set.
 
 Each session opens the Draw page in its own browser context (its own Streamlit session),
 then repeatedly clears the canvas, draws a digit with real mouse strokes and measures the time
@@ -15,6 +19,7 @@ import argparse
 import asyncio
 import os
 import random
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +40,8 @@ class Result:
     lost_strokes: int = 0
     server_cores: float = 0.0  # CPU seconds of the server per wall second during the class
     training_seconds: float | None = None
+    sent: int = 0  # drawings sent to the class's test set
+    log_errors: list[str] = field(default_factory=list)  # tracebacks, "database is locked" in the server log
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -58,13 +65,31 @@ async def _idle(page, timeout=60_000):
     await page.wait_for_selector(IDLE, timeout=timeout)
 
 
-async def _learner(i: int, browser, url: str, until: float, res: Result) -> None:
+async def _join(page, url: str, path: str, code: str | None, nickname: str) -> None:
+    """Open `path`, joining the class `code` with `nickname` on the way (no class: just open it)."""
+    await page.goto(f"{url}/{path}" + (f"?class={code}" if code else ""))
+    await _idle(page, 120_000)
+    if code:
+        await page.get_by_label("Your nickname").fill(nickname)
+        await page.get_by_role("button", name="Join the class").click()
+        await _idle(page, 120_000)
+
+
+async def _send(page, digit: int) -> None:
+    """Label the drawing on the page as `digit` and send it to the class's test set."""
+    await page.get_by_text("Pick the digit you meant").click()
+    await page.get_by_role("option", name=str(digit), exact=True).click()
+    await _idle(page)
+    await page.get_by_role("button", name="Send").click()
+    await page.get_by_text("Sent as a", exact=False).wait_for(timeout=30_000)
+
+
+async def _learner(i: int, browser, url: str, until: float, res: Result, code: str | None) -> None:
     rng = random.Random(i)
     ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await ctx.new_page()
     try:
-        await page.goto(f"{url}/draw")
-        await _idle(page, 120_000)
+        await _join(page, url, "draw", code, f"learner {i + 1}")
         canvas = page.locator("canvas.upper-canvas")
         await canvas.wait_for(timeout=60_000)
         prompt = page.get_by_text("Draw a digit in the black square", exact=False)
@@ -78,7 +103,8 @@ async def _learner(i: int, browser, url: str, until: float, res: Result) -> None
             size = rng.uniform(0.45, 0.8) * box["width"]
             left = box["x"] + rng.uniform(0.05, 0.95 - size / box["width"]) * box["width"]
             top = box["y"] + rng.uniform(0.05, 0.95 - size / box["height"]) * box["height"]
-            strokes = place(rng.choice(list(DIGITS)), (left, top, size * 0.8, size), rng)
+            digit = rng.choice(list(DIGITS))
+            strokes = place(digit, (left, top, size * 0.8, size), rng)
             await draw_async(page, strokes)
             t0 = time.perf_counter()
             try:
@@ -91,6 +117,9 @@ async def _learner(i: int, browser, url: str, until: float, res: Result) -> None
             res.latencies_ms.append((time.perf_counter() - t0) * 1000)
             if await page.locator("[data-testid='stException']").count():
                 res.errors.append(f"session {i}: exception element on the page")
+            if code and len(res.latencies_ms) % 3 == 0:
+                await _send(page, int(digit))
+                res.sent += 1
             await page.wait_for_timeout(rng.uniform(2000, 4000))
             await page.get_by_role("button", name="Clear").click()
     except Exception as e:  # noqa: BLE001 - every failure is counted as an error, the class goes on
@@ -100,12 +129,11 @@ async def _learner(i: int, browser, url: str, until: float, res: Result) -> None
         await ctx.close()
 
 
-async def _trainer(browser, url: str, res: Result) -> None:
+async def _trainer(browser, url: str, res: Result, code: str | None) -> None:
     ctx = await browser.new_context(viewport={"width": 1300, "height": 900})
     page = await ctx.new_page()
     try:
-        await page.goto(f"{url}/train")
-        await _idle(page, 120_000)
+        await _join(page, url, "train", code, "trainer")
         await page.get_by_role("button", name="Start training").click()  # defaults: 10,000 images, 3 epochs
         t0 = time.perf_counter()
         await page.get_by_text("finished in", exact=False).first.wait_for(timeout=900_000)
@@ -117,7 +145,7 @@ async def _trainer(browser, url: str, res: Result) -> None:
         await ctx.close()
 
 
-async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -> Result:
+async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool, code: str | None) -> Result:
     from playwright.async_api import async_playwright
 
     res = Result()
@@ -134,9 +162,9 @@ async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_FLAGS)
         until = time.time() + seconds
-        tasks = [_learner(i, browser, url, until, res) for i in range(sessions)]
+        tasks = [_learner(i, browser, url, until, res, code) for i in range(sessions)]
         if train:
-            tasks.append(_trainer(browser, url, res))
+            tasks.append(_trainer(browser, url, res, code))
         await asyncio.gather(*tasks)
         await browser.close()
     res.server_cores = (_cpu_seconds(pid) - cpu0) / (time.perf_counter() - wall0)
@@ -145,9 +173,24 @@ async def _run(url: str, pid: int, sessions: int, seconds: float, train: bool) -
     return res
 
 
-def classroom(sessions: int = 10, seconds: float = 60, train: bool = True) -> Result:
-    with AppServer() as server:
-        return asyncio.run(_run(server.url, server.proc.pid, sessions, seconds, train))
+LOG_PROBLEMS = ("Traceback", "database is locked", "OperationalError")
+
+
+def classroom(sessions: int = 10, seconds: float = 60, train: bool = True, in_class: bool = True) -> Result:
+    """Run the class on a fresh server with a database of its own; see the module's docstring."""
+    from cnn_core.store import learners
+    from cnn_core.store.migrate import open_store
+
+    with tempfile.TemporaryDirectory() as tmp:
+        url = f"sqlite:///{tmp}/store.sqlite3"
+        store = open_store(url)
+        code = learners.create_class(store, "Benchmark class").code if in_class else None
+        with AppServer(env={"CNN_EXPLAINER_DB": url}) as server:
+            res = asyncio.run(_run(server.url, server.proc.pid, sessions, seconds, train, code))
+            log = server.log()
+        res.log_errors = [line for line in log.splitlines() if any(p in line for p in LOG_PROBLEMS)]
+        store.dispose()
+    return res
 
 
 def main() -> None:
@@ -155,8 +198,9 @@ def main() -> None:
     ap.add_argument("--sessions", type=int, default=10)
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--no-train", action="store_true")
+    ap.add_argument("--alone", action="store_true", help="no class: every session works alone")
     a = ap.parse_args()
-    r = classroom(a.sessions, a.seconds, not a.no_train)
+    r = classroom(a.sessions, a.seconds, not a.no_train, not a.alone)
     lat = r.latencies_ms
     print(f"predictions: {len(lat)}  p50 {p50(lat):.0f} ms  p95 {p95(lat):.0f} ms" if lat else "no predictions")
     print(f"server CPU: {r.server_cores:.2f} cores on average (the browsers share the same {os.cpu_count()} cores)")
@@ -165,7 +209,8 @@ def main() -> None:
         f"errors: {len(r.errors)}  peak server RSS: {r.peak_rss_mb:.0f} MB  training finished: {r.trained}"
         f" ({r.training_seconds or 0:.0f} s)"
     )
-    for e in r.errors:
+    print(f"drawings sent to the class's test set: {r.sent}; problems in the server log: {len(r.log_errors)}")
+    for e in r.errors + r.log_errors:
         print("  ", e)
 
 
