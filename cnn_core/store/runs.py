@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import math
 import time
-from dataclasses import fields
 
 import numpy as np
 from sqlalchemy import delete, func, select, update
@@ -147,7 +146,7 @@ def flush(store: Store, job: jobs.Job, worker: str = "", final: bool = False) ->
         finished=job.finished,
         test_loss=job.test_loss,
         test_accuracy=job.test_accuracy,
-        history=[dict(h) for h in job.history],
+        history=[{k: _json_safe(v) for k, v in h.items()} for h in job.history],
         heartbeat=time.time(),
         worker=worker,
     )
@@ -171,6 +170,11 @@ def flush(store: Store, job: jobs.Job, worker: str = "", final: bool = False) ->
 
 def _num(x) -> float | None:
     return None if x is None or not math.isfinite(float(x)) else float(x)
+
+
+def _json_safe(v):
+    """NaN and infinity as null: JSON has no such numbers (PostgreSQL refuses them; SQLite kept them)."""
+    return None if isinstance(v, float) and not math.isfinite(v) else v
 
 
 def save_score(store: Store, job: jobs.Job) -> None:
@@ -215,20 +219,11 @@ def interrupt(store: Store, worker: str | None = None, stale_after: float | None
         return hit.rowcount or 0
 
 
-def recipe_from(d: dict) -> TrainingRecipe:
-    """A recipe from its stored dict: unknown keys ignored, missing ones take today's defaults."""
-    known = {f.name for f in fields(TrainingRecipe)}
-    kw = {k: v for k, v in d.items() if k in known}
-    if "metrics" in kw:
-        kw["metrics"] = tuple(kw["metrics"])
-    return TrainingRecipe(**kw)
-
-
 def _job(row: Run, owner: str | None, points: list[RunPoint] | None, has_model: bool) -> jobs.Job:
     job = jobs.Job(
         id=row.id,
         arch=Architecture.from_dict(row.arch),
-        recipe=recipe_from(row.recipe),
+        recipe=TrainingRecipe.from_dict(row.recipe),
         token=row.token,
         owner=owner,
         label=row.label,
@@ -260,7 +255,8 @@ def _job(row: Run, owner: str | None, points: list[RunPoint] | None, has_model: 
         ]
         if row.fit_start and not any(e.kind == "start" for e in job.events):
             job.events.insert(0, jobs.Event(-1, "start", time=row.fit_start))
-        last = job.events[-1] if job.events else None
+        # the latest batch may fall between the thinned points: add it, so progress() is exact
+        last = next((e for e in reversed(job.events) if e.kind in ("batch", "epoch")), None)
         if row.last_epoch and (last is None or (last.epoch, last.batch) < (row.last_epoch, row.last_batch)):
             job.events.append(jobs.Event(10**9, "batch", row.last_epoch, row.last_batch, {}, row.last_time))
     return job
