@@ -14,13 +14,27 @@ from bench.report import Row, p50, p95, timeit
 
 BROWSER_STROKES = 12
 ROBUST_N = 1000
-# Ready = the Prediction metric, the probability bars, and all 14 pictures decoded.
-READY = """() => {
+# Ready (before the softmax view) = the Prediction metric, the probability bars, and all 14 pictures decoded.
+READY_BEFORE_SOFTMAX = """() => {
   const imgs = [...document.querySelectorAll("img[src^='data:image/png']")];
   return !!document.querySelector("[data-testid='stMetricValue']")
     && imgs.length >= 14 && imgs.every(i => i.complete && i.naturalWidth > 0)
     && !!document.querySelector("[aria-label='probability of each digit']");
 }"""
+# Ready = all of that, the softmax table, the loss bars and the map before/after its activation (16 pictures).
+READY = """() => {
+  const imgs = [...document.querySelectorAll("img[src^='data:image/png']")];
+  return !!document.querySelector("[data-testid='stMetricValue']")
+    && imgs.length >= 16 && imgs.every(i => i.complete && i.naturalWidth > 0)
+    && !!document.querySelector("[aria-label='probability of each digit']")
+    && document.querySelectorAll("table[aria-label='softmax step by step'] tbody tr").length === 10
+    && !!document.querySelector("[aria-label='loss for each possible true digit']");
+}"""
+SHAPES = [
+    [(150, 40), (146, 150), (142, 250)],
+    [(80, 60), (200, 60), (120, 250)],
+    [(60, 200), (220, 200), (150, 40), (150, 260)],
+]
 
 
 def _canvas(seed: int) -> np.ndarray:
@@ -58,7 +72,8 @@ def model_rows() -> list[Row]:
     acc = robustness_accuracy(model, ROBUST_N, seed=0)
     return [  # one Row per figure: alike in shape (the same fields), not repeated logic
         Row(
-            "model call at batch 1: prediction + all 9 layer outputs + 2 saliency gradients (one tf.function)",
+            "model call at batch 1: prediction, logits, all 9 layer outputs, 3 conv maps before activation + 2 saliency "
+            "gradients (one tf.function)",
             "p50 <= 15 ms, p95 <= 30 ms",
             round(p50(t), 2),
             "ms",
@@ -103,36 +118,46 @@ def _stroke(page, points) -> None:
         page.mouse.move(box["x"] + x, box["y"] + y, steps=4)
 
 
-def browser_rows() -> list[Row]:
-    from tests.support.server import AppServer, browser, wait_idle
+def open_draw(b, url: str):
+    """A fresh page on the Draw page of the server at `url`, its first script run finished."""
+    from tests.support.server import wait_idle
 
-    shapes = [
-        [(150, 40), (146, 150), (142, 250)],
-        [(80, 60), (200, 60), (120, 250)],
-        [(60, 200), (220, 200), (150, 40), (150, 260)],
-    ]
-    times: list[float] = []
+    page = b.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(60_000)
+    page.goto(url + "/draw")
+    wait_idle(page, 90_000)
+    return page
+
+
+def one_stroke(page, i: int, ready: str) -> float:
+    """Draw shape i, then milliseconds from mouse release until `ready` holds; Clear afterwards."""
+    from tests.support.server import wait_idle
+
+    page.locator("canvas.upper-canvas").first.wait_for()
+    page.wait_for_timeout(500)
+    _stroke(page, SHAPES[i % len(SHAPES)])
+    t0 = time.perf_counter()
+    page.mouse.up()
+    page.wait_for_function(ready, polling="raf")
+    ms = (time.perf_counter() - t0) * 1000
+    wait_idle(page)
+    page.get_by_role("button", name="Clear").click()
+    page.get_by_text("Draw a digit in the black square").wait_for()
+    wait_idle(page)
+    return ms
+
+
+def browser_rows() -> list[Row]:
+    from tests.support.server import AppServer, browser
+
     with AppServer() as server, browser() as b:
-        page = b.new_page(viewport={"width": 1400, "height": 1000})
-        page.set_default_timeout(60_000)
-        page.goto(server.url + "/draw")
-        wait_idle(page, 90_000)
-        for i in range(BROWSER_STROKES + 1):  # the first one warms the tf.function up and is not counted
-            page.locator("canvas.upper-canvas").first.wait_for()
-            page.wait_for_timeout(500)
-            _stroke(page, shapes[i % len(shapes)])
-            t0 = time.perf_counter()
-            page.mouse.up()
-            page.wait_for_function(READY, polling="raf")
-            if i:
-                times.append((time.perf_counter() - t0) * 1000)
-            wait_idle(page)
-            page.get_by_role("button", name="Clear").click()
-            page.get_by_text("Draw a digit in the black square").wait_for()
-            wait_idle(page)
+        page = open_draw(b, server.url)
+        # the first stroke warms the tf.function up and is not counted
+        times = [one_stroke(page, i, READY) for i in range(BROWSER_STROKES + 1)][1:]
     return [
         Row(
-            "mouse release -> prediction, probabilities, steps, saliency, 9 layer views and focus rendered (Chromium)",
+            "mouse release -> prediction, probabilities, steps, softmax table and loss bars, saliency, 9 layer views, "
+            "focus and its before/after activation rendered (Chromium)",
             "p50 <= 500 ms",
             round(p50(times)),
             "ms",
@@ -143,10 +168,53 @@ def browser_rows() -> list[Row]:
     ]
 
 
+def compare(before_root: str, rounds: int = BROWSER_STROKES) -> tuple[list[float], list[float]]:
+    """Mouse release -> rendered, alternating stroke by stroke between the app in `before_root` (a checkout of
+    the code before a change, waited on with READY_BEFORE_SOFTMAX) and this checkout (READY). Returns the
+    (before, after) times in ms, the warm-up stroke of each left out.
+
+    python -m bench.bench_draw --before /path/to/old/checkout
+    """
+    from pathlib import Path
+
+    import tests.support.server as srv
+
+    here = srv.ROOT
+    try:
+        srv.ROOT = Path(before_root)  # AppServer starts the app found in srv.ROOT
+        old = srv.AppServer().start()
+    finally:
+        srv.ROOT = here
+    new = srv.AppServer().start()
+    times: dict[str, list[float]] = {"before": [], "after": []}
+    try:
+        with srv.browser() as b:
+            pages = {"before": (open_draw(b, old.url), READY_BEFORE_SOFTMAX), "after": (open_draw(b, new.url), READY)}
+            for i in range(rounds + 1):
+                order = ["before", "after"] if i % 2 else ["after", "before"]
+                for name in order:
+                    page, ready = pages[name]
+                    ms = one_stroke(page, i, ready)
+                    if i:
+                        times[name].append(ms)
+    finally:
+        old.stop()
+        new.stop()
+    return times["before"], times["after"]
+
+
 def run() -> list[Row]:
     return model_rows() + browser_rows()
 
 
 if __name__ == "__main__":
-    for r in run():
-        print(r)
+    import sys
+
+    if len(sys.argv) == 3 and sys.argv[1] == "--before":
+        before, after = compare(sys.argv[2])
+        print(f"before: p50 {p50(before):.0f} ms, p95 {p95(before):.0f} ms ({len(before)} strokes)")
+        print(f"after:  p50 {p50(after):.0f} ms, p95 {p95(after):.0f} ms ({len(after)} strokes)")
+        print(f"ratio after/before p50: {p50(after) / p50(before):.3f}")
+    else:
+        for r in run():
+            print(r)
