@@ -7,6 +7,7 @@ from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit
 from cnn_core.nn.features import layer_rows, reader_for, warm_up
 from ui import models, state
 from ui.draw import inputs, layers, sections
+from ui.draw.submit import submit_drawing
 from ui.keep import keep, last
 
 st.title("Draw a digit")
@@ -59,6 +60,8 @@ def play():
         st.session_state[state.DRAWN_DIGIT] = pre.image
     with right:
         sections.prediction(reading, choices[model_id])
+        if not pic.is_mnist:  # a learner's own handwriting: it can join the class's test set
+            submit_drawing(pre.image, reading.probs, choices[model_id])
     with steps_box:
         sections.steps(pre)
     st.subheader("From ten scores to ten probabilities: softmax and the loss")

@@ -182,3 +182,31 @@ def test_draw_settings_survive_switching_to_upload_and_back(at):
     at.segmented_control(key="draw_source").set_value("Upload a photo").run()
     at.segmented_control(key="draw_source").set_value("Draw").run()
     assert at.slider(key="draw_stroke").value == 35
+
+
+def test_a_drawing_is_sent_with_its_label_and_kept(at, samples):
+    """Send needs the digit the learner meant; once sent, the store has the 28x28 input, the label and the answer."""
+    from cnn_core.store import drawings
+    from ui import ownership  # noqa: F401 - the page made this session's learner
+    from ui.draw.submit import LABEL_KEY
+    from ui.store import store
+
+    at.session_state[CANVAS_PREFIX + "0"] = canvas_value(drawn(samples.images[3]))
+    at.run()
+    send = next(b for b in at.button if b.label == "Send")
+    send.click().run()  # no label picked yet
+    assert not at.exception
+    assert any("Pick the digit you meant" in e.value.replace("\\", "") for e in at.error)
+    meant = next(s for s in at.selectbox if s.key.startswith(LABEL_KEY))
+    meant.set_value(int(samples.labels[3])).run()
+    next(b for b in at.button if b.label == "Send").click().run()
+    assert not at.exception
+    assert any("Sent as a" in s.value for s in at.success)
+    from cnn_core.jobs import owner_hash
+    from cnn_core.store.tables import Learner
+
+    with store().session() as s:
+        me = s.query(Learner).filter_by(token_hash=owner_hash(at.session_state[state.OWNER_KEY])).one()
+    x, y, meta = drawings.of_learner(store(), me.id)
+    assert list(y) == [int(samples.labels[3])] and x.shape == (1, 28, 28)
+    assert meta[0]["predictions"][0]["digit"] == int(at.metric[0].value)
