@@ -17,8 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from cnn_core.architecture import SEED_RECIPE
+
 KINDS = ("gd", "momentum", "rmsprop", "adam")
 BLOW_UP = 1e6  # a coordinate beyond this counts as diverged: the path stops there
+CLOSE = 1e-3  # a loss below this counts as "at the minimum" in the summaries
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class Surface:
     start: tuple[float, float]
     x_range: tuple[float, float]
     y_range: tuple[float, float]
+    learning_rate: float  # a starting learning rate and step count that show the four apart on this surface
+    steps: int
 
     def value(self, x, y):
         """The loss at (x, y); x and y may be arrays of any (equal) shape."""
@@ -66,29 +71,37 @@ class Surface:
 
 
 SURFACES = {
-    "valley": Surface("Narrow straight valley", "bowl", 0.1, 4.0, (-4.0, 1.5), (-5.0, 5.0), (-2.5, 2.5)),
-    "banana": Surface("Curved valley (Rosenbrock)", "banana", 1.0, 10.0, (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0)),
+    "valley": Surface("Narrow straight valley", "bowl", 0.1, 9.0, (-4.0, 1.5), (-5.0, 5.0), (-2.5, 2.5), 0.2, 50),
+    "banana": Surface(
+        "Curved valley (Rosenbrock)", "banana", 1.0, 10.0, (-1.5, 2.0), (-2.0, 2.0), (-1.0, 3.0), 0.02, 200
+    ),
 }
 
 
 @dataclass(frozen=True)
 class Constants:
-    """Every optimiser's own constants (Keras' argument names); learning_rate is shared by all four."""
+    """Every optimiser's own constants (Keras' argument names); learning_rate is shared by all four.
 
-    learning_rate: float = 0.3
+    rho, beta_1, beta_2 and epsilon default to the training recipe's (Keras' defaults); momentum to 0.9,
+    a common choice, since Keras' default of 0 would make the momentum path plain gradient descent.
+    """
+
+    learning_rate: float = SURFACES["valley"].learning_rate
     momentum: float = 0.9
-    rho: float = 0.9
-    beta_1: float = 0.9
-    beta_2: float = 0.999
-    epsilon: float = 1e-7
+    rho: float = SEED_RECIPE.rho
+    beta_1: float = SEED_RECIPE.beta_1
+    beta_2: float = SEED_RECIPE.beta_2
+    epsilon: float = SEED_RECIPE.epsilon
 
 
 @dataclass(frozen=True)
 class Path:
-    """One optimiser's walk: points (n + 1, 2) from the start, and the step it blew up at (or None)."""
+    """One optimiser's walk: points (n + 1, 2) from the start, the loss at each (n + 1,), and the step
+    it blew up at (or None)."""
 
     kind: str
     points: np.ndarray
+    losses: np.ndarray
     diverged_at: int | None
 
 
@@ -120,9 +133,15 @@ def path(surface: Surface, kind: str, c: Constants, n_steps: int, start=None) ->
             else:
                 raise ValueError(f"unknown optimiser {kind!r}; expected one of {KINDS}")
             if not np.all(np.isfinite(p)) or np.max(np.abs(p)) > BLOW_UP:
-                return Path(kind, np.array(points), t)
+                return _path(surface, kind, points, t)
             points.append(p.copy())
-    return Path(kind, np.array(points), None)
+    return _path(surface, kind, points, None)
+
+
+def _path(surface: Surface, kind: str, points: list[np.ndarray], diverged_at: int | None) -> Path:
+    pts = np.array(points)
+    with np.errstate(over="ignore"):  # a path near BLOW_UP has a huge but finite loss
+        return Path(kind, pts, surface.value(pts[:, 0], pts[:, 1]), diverged_at)
 
 
 @dataclass(frozen=True)
@@ -136,11 +155,12 @@ class Outcome:
     start_loss: float
     first_close: int | None  # first step whose loss is below `close` (None: never)
     diverged_at: int | None
+    first_step: float  # length of step 1 (0 when there was none)
 
 
-def outcome(surface: Surface, walk: Path, close: float = 1e-3) -> Outcome:
+def outcome(surface: Surface, walk: Path, close: float = CLOSE) -> Outcome:
     """Summarise a path: final loss, distance to the surface's minimum, first step with loss below `close`."""
-    losses = surface.value(walk.points[:, 0], walk.points[:, 1])
+    losses = walk.losses
     below = np.flatnonzero(losses < close)
     return Outcome(
         kind=walk.kind,
@@ -150,6 +170,7 @@ def outcome(surface: Surface, walk: Path, close: float = 1e-3) -> Outcome:
         start_loss=float(losses[0]),
         first_close=int(below[0]) if below.size else None,
         diverged_at=walk.diverged_at,
+        first_step=float(np.linalg.norm(walk.points[1] - walk.points[0])) if len(walk.points) > 1 else 0.0,
     )
 
 
@@ -159,3 +180,9 @@ def grid(surface: Surface, n: int = 121) -> tuple[np.ndarray, np.ndarray, np.nda
     ys = np.linspace(*surface.y_range, n)
     xx, yy = np.meshgrid(xs, ys)
     return xs, ys, surface.value(xx, yy)
+
+
+def race(surface: Surface, c: Constants, n_steps: int, start=None) -> dict[str, tuple[Path, Outcome]]:
+    """All four optimisers from the same start with the same constants: {kind: (path, outcome)}."""
+    walks = {kind: path(surface, kind, c, n_steps, start) for kind in KINDS}
+    return {kind: (w, outcome(surface, w)) for kind, w in walks.items()}

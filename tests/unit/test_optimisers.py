@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnn_core.optimisers import KINDS, SURFACES, Constants, grid, outcome, path
+from cnn_core.optimisers import KINDS, SURFACES, Constants, grid, outcome, path, race
 
 keras = pytest.importorskip("keras")
 tf = pytest.importorskip("tensorflow")
@@ -91,3 +91,19 @@ def test_outcome_is_computed_from_the_path():
 def test_unknown_optimiser_is_refused():
     with pytest.raises(ValueError, match="unknown optimiser"):
         path(SURFACES["valley"], "lion", Constants(), 3)
+
+
+def test_same_learning_rate_means_a_different_first_step():
+    """GD's first step is lr x gradient; RMSprop's and Adam's are about lr per coordinate, whatever the gradient."""
+    s = SURFACES["valley"]
+    c = Constants()
+    steps = {k: o.first_step for k, (_, o) in race(s, c, 1).items()}
+    assert steps["gd"] == pytest.approx(c.learning_rate * np.linalg.norm(s.gradient(np.array(s.start))))
+    assert steps["adam"] == pytest.approx(c.learning_rate * np.sqrt(2), rel=1e-3)  # lr in each of 2 coordinates
+    assert steps["rmsprop"] == pytest.approx(c.learning_rate * np.sqrt(2) / np.sqrt(1 - c.rho), rel=1e-3)
+
+
+def test_losses_follow_the_points():
+    s = SURFACES["banana"]
+    walk = path(s, "momentum", Constants(learning_rate=0.01), 30)
+    np.testing.assert_array_equal(walk.losses, s.value(walk.points[:, 0], walk.points[:, 1]))

@@ -1,0 +1,1 @@
+"""The Optimisers page's helpers: inputs, figures, sections, text."""
