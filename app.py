@@ -31,6 +31,7 @@ PAGES = {
         st.Page("app_pages/data.py", title="Data", icon=":material/dataset:"),
         st.Page("app_pages/kernels.py", title="Kernels", icon=":material/filter:"),
         st.Page("app_pages/architecture.py", title="Architecture", icon=":material/account_tree:"),
+        st.Page("app_pages/optimisers.py", title="Optimisers", icon=":material/route:"),
     ],
     "Train": [
         st.Page("app_pages/train.py", title="Train", icon=":material/model_training:"),
