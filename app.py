@@ -38,6 +38,7 @@ PAGES = {
         st.Page("app_pages/evaluate.py", title="Evaluate", icon=":material/analytics:"),
     ],
     "Play": [st.Page("app_pages/draw.py", title="Draw", icon=":material/draw:")],
+    "Teach": [st.Page("app_pages/teacher.py", title="Teacher", icon=":material/school:")],
 }
 
 count_run()  # lets a page tell which of its widgets the previous run drew (ui/keep.py)
