@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from cnn_core import jobs
 from cnn_core.architecture import TrainingRecipe
-from cnn_core.store import drawings, learners, runs
+from cnn_core.store import drawings, learners, runs, settings_table
 from cnn_core.store.migrate import open_store
 from tests.conftest import TEACHER_KEY
 from tests.support.jobs import TINY
@@ -269,3 +269,67 @@ def test_delete_one_learner_and_close_the_class(db):
     assert learners.find_class(db, room.code).closed is not None
     with pytest.raises(learners.JoinError, match="closed"):
         learners.join(db, room.code, "Hal")
+
+
+def test_runs_at_once_is_kept_in_the_store(db, seeded):
+    room, _ = seeded
+    at = page(room)
+    box = at.number_input(key=live.MAX_JOBS_BOX)
+    before = box.value
+    box.set_value(before + 1).run()
+    assert not at.exception
+    assert settings_table.get(db, settings_table.MAX_JOBS) == before + 1
+    at.number_input(key=live.MAX_JOBS_BOX).set_value(before).run()
+    assert settings_table.get(db, settings_table.MAX_JOBS) == before
+
+
+def _learner_board(class_id):
+    from ui.teacher.leaderboard import learner_leaderboard
+
+    learner_leaderboard(class_id)
+
+
+def test_learner_leaderboard_follows_the_teachers_switch(db, seeded):
+    room, r = seeded
+    at = AppTest.from_function(_learner_board, args=(room.id,), default_timeout=30)
+    at.run()
+    board = frame_with(at, "rank")
+    assert list(board["nickname"]) == ["Ada", "Bo", "Cy"] and list(board["rank"]) == [1, 2, 3]
+    learners.set_leaderboard(db, room.id, False)
+    try:
+        at.run()
+        assert not at.dataframe and not at.subheader
+    finally:
+        learners.set_leaderboard(db, room.id, True)
+    at = AppTest.from_function(_learner_board, args=(None,), default_timeout=30)
+    at.run()
+    assert not at.exception and not at.dataframe
+
+
+def test_measure_the_class_handwriting(db, mnist, shipped_model):
+    from cnn_core.architecture import SEED
+    from cnn_core.metrics import predict_in_batches
+    from tests.support.runs import stored_run
+
+    room = learners.create_class(db, "Handwriting class")
+    ada, token = learners.join(db, room.code, "Ada")
+    _, (x_test, y_test) = mnist
+    x, labels = x_test[:12] / 255.0, y_test[:12].copy()
+    labels[5] = (labels[5] + 1) % 10  # one drawing labelled with a digit it does not show
+    for img, label in zip(x, labels, strict=True):
+        drawings.submit(db, ada, img, int(label), [])
+    probs = predict_in_batches(shipped_model, x[..., None])
+    right = int((probs.argmax(1) == labels).sum())
+    run = stored_run(db, token, SEED, shipped_model)  # a class run with the shipped model's weights
+    at = page(room)
+    grid = at.get("image")[1]
+    assert len(grid.value) == 12 and grid.captions[-1] == f"Ada: meant {labels[0]}, not read"
+    next(m for m in at.multiselect if m.label.startswith("Also measure")).set_value([run.id]).run()
+    next(b for b in at.button if b.label == "Measure on our drawings").click().run()
+    assert not at.exception
+    assert f"read {right} of our 12 drawings right: **{right / 12:.1%}**" in texts(at)
+    measured = frame_with(at, "read right")
+    assert list(measured["read right"]) == [right, right] and list(measured["drawings"]) == [12, 12]
+    worst = at.get("image")[2]
+    assert worst.captions[0].startswith(f"Ada: meant {labels[5]}, p = ")
+    assert any(c.value.startswith("Confusion matrix of The shipped seed model") for c in at.caption)
