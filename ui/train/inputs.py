@@ -25,7 +25,7 @@ from ui import state
 FROM_ARCH_PAGE = "edited on the Architecture page"
 OPTIMIZER_NAMES = {
     "adam": "Adam",
-    "sgd": "SGD (optional momentum)",
+    "sgd": "SGD",
     "rmsprop": "RMSprop",
     "adagrad": "Adagrad",
     "adadelta": "Adadelta",
@@ -136,8 +136,8 @@ def optimizer_constants(optimizer: str) -> dict[str, float]:
     names = OPTIMIZER_CONSTANTS[optimizer]
     with st.expander("Advanced optimiser settings"):
         st.caption(
-            f"{OPTIMIZER_NAMES[optimizer]} takes {', '.join(names)}; they start at Keras' defaults and are "
-            "recorded with the run. The Optimisers page shows what each one does on a 2-D valley."
+            f"{OPTIMIZER_NAMES[optimizer]}'s own settings: {', '.join(names)}. They start at Keras' defaults and "
+            "are recorded with each run; the Optimisers page shows what each one does on a 2-D valley."
         )
         for name in names:
             label, options, why = CONSTANTS[name]
