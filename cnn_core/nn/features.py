@@ -119,7 +119,7 @@ class FeatureReader:
         test image and needs no saliency); the Draw page's `read` returns the same numbers.
         """
         if self._body is None:
-            self._body = keras.Model(self.model.inputs, self.model.layers[-2].output)
+            self._body = keras.Model(self.model.inputs[0], self.model.layers[-2].output)
         x = np.asarray(images, dtype=np.float32).reshape((-1, *self.model.input_shape[1:]))
         return (tf.matmul(self._body(x, training=False), self._kernel) + self._bias).numpy()
 

@@ -34,7 +34,7 @@ def _sub_model_before(model, name, x):
     """The conv layer's output with its activation switched to linear: a copy sharing the same weights."""
     i = [layer.name for layer in model.layers].index(name)
     layer = model.layers[i]
-    below = keras.Model(model.inputs, model.layers[i - 1].output) if i else None
+    below = keras.Model(model.inputs[0], model.layers[i - 1].output) if i else None
     linear = keras.layers.Conv2D.from_config({**layer.get_config(), "activation": "linear"})
     inputs = below(x, training=False) if below is not None else x
     linear.build(inputs.shape)

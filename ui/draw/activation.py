@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import streamlit as st
+import html
 
 from cnn_core.activation_effect import SATURATION, ActivationEffect, effect, shared_limit
 from cnn_core.formulas import shape_text
@@ -55,9 +55,13 @@ def before_after(reading: Reading, conv: str, j: int) -> None:
     bar = (-lim, lim, "value", img.SIGNED)
     left = img.figure(img.colourise(before, -lim, lim, img.SIGNED), f"Before {act}: {conv} map {j + 1} ({size})", 260)
     right = img.figure(img.colourise(after, -lim, lim, img.SIGNED), f"After {act}: {conv} map {j + 1}", 260, bar)
-    img.show(img.side_by_side(left, right))
-    st.caption(
+    caption = (
         f"Left: map {j + 1} of {conv} before its activation, the kernel's sums plus the bias; right: the same map "
         f"after {act}, what the next layer receives. Both use one colour scale, -{lim:.2f} (blue) through 0 "
         f"(white) to +{lim:.2f} (red), legend on the right. " + sentence(act, effect(before, after))
+    )
+    img.show(  # one element: a few more Streamlit elements cost the browser layout time
+        f'<p style="margin:0 0 6px 0"><b>{html.escape(f"Before and after the activation: {conv} map {j + 1}")}</b></p>'
+        + img.side_by_side(left, right)
+        + f'<p style="font-size:0.85em;color:#6b6f76;margin-top:0.4em">{html.escape(caption)}</p>'
     )

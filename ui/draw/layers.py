@@ -221,5 +221,4 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         + (" Pooling has no weights: this map is the pooled copy of that kernel's output." if conv != name else "")
     )
     if conv in reading.before:
-        st.markdown(f"**Before and after the activation: {conv} map {n}**")
         activation.before_after(reading, conv, j)

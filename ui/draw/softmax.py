@@ -6,7 +6,9 @@ Shown on the Draw page for the learner's digit and on the Evaluate page for one 
 
 from __future__ import annotations
 
+import html
 import math
+import re
 
 import numpy as np
 import streamlit as st
@@ -72,6 +74,22 @@ def _why_max(s: SoftmaxSteps) -> str:
     )
 
 
+def _html(text: str, caption: bool = False) -> str:
+    """One paragraph of our own text (never a learner's) as HTML: **bold** and `code` kept, the rest escaped."""
+    body = html.escape(text, quote=False)
+    body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", body)
+    body = re.sub(r"`(.+?)`", r"<code>\1</code>", body)
+    style = ' style="font-size:0.85em;color:#6b6f76;margin:0.3em 0 1em 0"' if caption else ""
+    return f"<p{style}>{body}</p>"
+
+
+INTRO = (
+    "The output layer does not compute probabilities. It computes ten **raw scores** (logits), one per digit, "
+    "each a weighted sum of the layer below plus a bias; they can be any size and any sign. **Softmax** turns "
+    "them into probabilities in three steps: subtract the largest score, take the exponential, divide by the sum."
+)
+
+
 def section(
     logits: np.ndarray, default: int, key: str, subject: str, default_why: str, question: tuple[str, str] | None = None
 ) -> None:
@@ -79,31 +97,26 @@ def section(
 
     `logits` (10,) raw scores; `default` the digit the selector starts on (`default_why` says which
     it is, e.g. "the prediction"); `key` a widget key prefix; `subject` names the picture; `question`
-    an optional (question, answer) shown in an expander below.
+    an optional (question, answer) that opens below the loss. Few elements: each one costs layout time.
     """
     s = softmax_steps(logits)
-    st.markdown(
-        "The output layer does not compute probabilities. It computes ten **raw scores** (logits), one per "
-        "digit, each a weighted sum of the layer below plus a bias; they can be any size and any sign. "
-        "**Softmax** turns them into probabilities in three steps: subtract the largest score, take the "
-        "exponential, divide by the sum."
-    )
-    img.show(bars.softmax_table(_rows(s), list(s.probs), s.digit, HEADERS))
-    st.caption(
+    caption = (
         f"Softmax on {subject}, step by step: the ten raw scores, each minus the largest ({s.top:.2f}, digit "
         f"{s.digit}), e raised to that, and that exponential's share of the sum, also drawn as a bar. "
         f"The highlighted row is the prediction, {s.digit}."
     )
-    st.markdown(_sum_text(s))
-    st.markdown(_why_max(s))
-    _what_if(logits, default, key, default_why)
-    if question:
-        with st.expander(question[0]):
-            st.markdown(question[1])
+    img.show(
+        _html(INTRO)
+        + bars.softmax_table(_rows(s), list(s.probs), s.digit, HEADERS)
+        + _html(caption, caption=True)
+        + _html(_sum_text(s))
+        + _html(_why_max(s))
+    )
+    _what_if(logits, default, key, default_why, question)
 
 
 @st.fragment
-def _what_if(logits: np.ndarray, default: int, key: str, default_why: str) -> None:
+def _what_if(logits: np.ndarray, default: int, key: str, default_why: str, question: tuple[str, str] | None) -> None:
     """The loss -log p_k for a chosen true digit k, and the loss for every k (its own fragment: no model call)."""
     s = softmax_steps(logits)
     losses = losses_for_each_label(logits)
@@ -116,16 +129,27 @@ def _what_if(logits: np.ndarray, default: int, key: str, default_why: str) -> No
         help=f"Starts on {default_why}. The loss only looks at the probability the model gave the true digit.",
     )
     d = s.digit
-    st.markdown(
+    worst = int(np.argmax(losses))
+    line = (
         f"**Cross-entropy loss if the true digit were {k}: −log p{k} = −log({num(s.probs[k])}) = "
         f"{loss_text(losses[k])}.** " + _verdict(s, losses, k)
     )
-    img.show(bars.loss_bars(losses, [loss_text(v) for v in losses], k, d))
-    worst = int(np.argmax(losses))
-    st.caption(
+    caption = (
         f"The loss for each possible true digit (−log of the probability the model gave it): {loss_text(losses[d])} "
         f"for {d}, the prediction, up to {losses[worst]:.2f} for {worst}. The highlighted bar is the digit "
         "picked above; the smaller the true digit's probability, the faster its loss grows."
+    )
+    opens = ""
+    if question:
+        opens = (
+            '<details><summary style="cursor:pointer">'
+            f"{html.escape(question[0])}</summary>{_html(question[1])}</details>"
+        )
+    img.show(
+        _html(line)
+        + bars.loss_bars(losses, [loss_text(v) for v in losses], k, d)
+        + _html(caption, caption=True)
+        + opens
     )
 
 
