@@ -24,5 +24,15 @@ if [ "${1:-}" = dev ] && ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bi
   fi
 fi
 
+# PostgreSQL for the store's tests (each store test runs on SQLite and on a throwaway server they start)
+if [ "${1:-}" = dev ] && ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "== installing PostgreSQL for the store's tests (apt-get)"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "!! PostgreSQL is missing: the store's PostgreSQL tests will be skipped. Install it with: sudo apt-get install -y postgresql"
+  fi
+fi
+
 echo "== MNIST (fetched once into the cache, then verified by checksum)"
 .venv/bin/python -m cnn_core.data || echo "!! MNIST could not be fetched now; the app still starts and explains what to do."

@@ -60,10 +60,7 @@ def store_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.sqlite3'}"
         return
-    server = request.getfixturevalue("postgres_server")
-    url = server.new_database()
-    yield url
-    server.drop_database(url)
+    yield request.getfixturevalue("postgres_server").emptied_database()
 
 
 @pytest.fixture
