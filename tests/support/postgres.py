@@ -26,6 +26,7 @@ import tempfile
 from pathlib import Path
 
 SUPERUSER = "postgres"
+PREFIX = "cnn-explainer-pg-"  # temp folders of these servers (with owner.pid: the test session's process)
 
 
 def bin_dir() -> Path | None:
@@ -38,6 +39,31 @@ def bin_dir() -> Path | None:
         return found[-1]
     initdb = shutil.which("initdb")
     return Path(initdb).resolve().parent if initdb else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans(bindir: Path, run_as: str | None) -> None:
+    """Stop and remove servers left by test sessions that were killed before they could stop them."""
+    for root in Path(tempfile.gettempdir()).glob(PREFIX + "*"):
+        try:
+            owner = int((root / "owner.pid").read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(owner):
+            continue  # another session running now (a colleague's): not ours to touch
+        if (root / "data" / "postmaster.pid").exists():
+            cmd = [str(bindir / "pg_ctl"), "stop", "-D", str(root / "data"), "-m", "immediate", "-w"]
+            subprocess.run((["runuser", "-u", run_as, "--"] if run_as else []) + cmd, capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def free_port() -> int:
@@ -69,7 +95,9 @@ class PostgresServer:
         if bindir is None:
             raise FileNotFoundError("PostgreSQL is not installed (run: bash scripts/setup.sh dev)")
         run_as = SUPERUSER if os.geteuid() == 0 else None
-        root = Path(tempfile.mkdtemp(prefix="cnn-explainer-pg-"))
+        reap_orphans(bindir, run_as)
+        root = Path(tempfile.mkdtemp(prefix=PREFIX))
+        (root / "owner.pid").write_text(str(os.getpid()))  # which test session this server belongs to
         if run_as:
             pw = pwd.getpwnam(run_as)
             os.chown(root, pw.pw_uid, pw.pw_gid)

@@ -33,6 +33,15 @@ def test_class_codes_use_the_unambiguous_alphabet(store):
     assert learners.create_class(store, "   ").name.startswith("Class of ")
 
 
+def test_longest_names_fit_their_columns(store):
+    """PostgreSQL enforces VARCHAR lengths (SQLite does not): the longest allowed values must fit."""
+    room = learners.create_class(store, "  " + "N" * 500)
+    assert room.name == "N" * learners.CLASS_NAME_MAX and learners.find_class(store, room.code).name == room.name
+    nick = "é" * learners.NICKNAME_MAX  # 20 letters, 40 bytes in UTF-8
+    learner, _ = learners.join(store, room.code, nick)
+    assert learners.members(store, room.id)[0].nickname == nick
+
+
 @pytest.mark.parametrize(
     "typed, code",
     [
