@@ -23,14 +23,14 @@ sections.join_panel(room)
 sections.leaderboard_switch(room)
 live.live_class(room.id)
 
-rows = sections.class_runs(room)
+rows = sections.class_runs(room.id)
 drawn = sections.class_drawings(room)
 st.subheader("Compare the curves of any runs")
 sections.curves_section(rows)
 st.subheader("Our own test set: the class's drawings")
 sections.class_test_set(room, rows, drawn)
 st.subheader("Export, close, delete")
-sections.exports(room, rows, drawn)
+sections.exports(room, rows, len(drawn[1]))
 with st.expander("Close the class"):
     sections.close_section(room)
 with st.expander("Delete one learner's data"):

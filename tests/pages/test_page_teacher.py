@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from cnn_core import jobs
@@ -220,16 +220,15 @@ def test_cancel_of_a_running_run_asks_it_to_stop(db):
 
 @pytest.fixture
 def downloads(monkeypatch):
-    """Every file the page attaches to a download button: {file name: bytes}."""
+    """The page's deferred downloads: {file name: the function Streamlit calls when it is pressed}."""
     got = {}
-    original = MemoryMediaFileStorage.load_and_get_id
+    original = MediaFileManager.add_deferred
 
-    def spy(self, data, mimetype, kind, filename=None):
-        if filename:
-            got[filename] = data
-        return original(self, data, mimetype, kind, filename)
+    def spy(self, data, mimetype, coordinates, file_name=None, **kw):
+        got[file_name] = data
+        return original(self, data, mimetype, coordinates, file_name=file_name, **kw)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
     return got
 
 
@@ -238,10 +237,10 @@ def test_csv_and_npz_downloads(db, seeded, downloads):
     at = page(room)
     labels = [b.label for b in at.download_button]
     assert labels == ["Runs as CSV (4)", "Drawings as .npz (4)"]
-    csv = downloads[f"class-{room.code}-runs.csv"].decode()
+    csv = downloads[f"class-{room.code}-runs.csv"]().decode()
     assert csv.splitlines()[0].startswith("nickname,run,state,progress,test accuracy")
     assert r["best"].id in csv and r["low"].id in csv and len(csv.splitlines()) == 5
-    npz = np.load(io.BytesIO(downloads[f"class-{room.code}-drawings.npz"]))
+    npz = np.load(io.BytesIO(downloads[f"class-{room.code}-drawings.npz"]()))
     assert npz["x"].shape == (4, 28, 28) and npz["x"].dtype == np.uint8
     assert sorted(npz["y"].tolist()) == [0, 1, 3, 7] and sorted(npz["nickname"].tolist()) == ["Ada", "Ada", "Bo", "Cy"]
 

@@ -33,7 +33,7 @@ def drawings_grid(images: np.ndarray, labels: np.ndarray, meta: list[dict]) -> N
         )
         for i in newest
     ]
-    st.image(figures.thumbnails(images[newest]), caption=captions, width=figures.THUMB_SCALE * 28)
+    st.image(figures.thumbnails(images[newest]), caption=captions, width=figures.THUMB_SCALE * 28, output_format="PNG")
     shown = f"the newest {len(newest)} of {len(labels)}" if len(newest) < len(labels) else f"all {len(labels)}"
     st.caption(
         f"Drawings of the class, {shown}, newest first: white digit on black, as the network sees it. "
@@ -110,4 +110,5 @@ def show_results(results: list, images: np.ndarray, nicknames: list[str]) -> Non
             for i in worst
         ],
         width=figures.THUMB_SCALE * 28,
+        output_format="PNG",
     )

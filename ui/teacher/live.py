@@ -12,7 +12,7 @@ from cnn_core.store.db import StoreError
 from ui import training
 from ui.errors import friendly_errors
 from ui.store import store
-from ui.teacher import leaderboard, tables, text
+from ui.teacher import leaderboard, sections, tables, text
 
 REFRESH_SECONDS = 3.0
 CANCEL_PICK = "teacher_cancel_pick"  # session_state: the run chosen for cancelling
@@ -32,7 +32,7 @@ def live_class(class_id: int) -> None:
 
 def class_tables(class_id: int) -> list[dict]:
     """Learners, every run, the leaderboard; returns the runs (views.class_runs rows)."""
-    rows = views.class_runs(store(), class_id)
+    rows = sections.class_runs(class_id)
     people = views.learners_table(store(), class_id)
     st.subheader(f"Learners ({len(people)})")
     if people:

@@ -69,8 +69,18 @@ def leaderboard_switch(room: ClassRoom) -> None:
         learners.set_leaderboard(store(), room.id, show)
 
 
-def class_runs(room: ClassRoom) -> list[dict]:
-    return views.class_runs(store(), room.id)
+ROWS = "teacher_rows"  # session_state: {"class", "at", "rows"}: the class's runs as last read
+ROWS_FRESH_SECONDS = 1.0  # one page run needs them twice (the live tables, the pickers): one read
+
+
+def class_runs(class_id: int) -> list[dict]:
+    """views.class_runs of the class, read at most once a second per session."""
+    cached = st.session_state.get(ROWS)
+    if cached and cached["class"] == class_id and time.monotonic() - cached["at"] < ROWS_FRESH_SECONDS:
+        return cached["rows"]
+    rows = views.class_runs(store(), class_id)
+    st.session_state[ROWS] = {"class": class_id, "at": time.monotonic(), "rows": rows}
+    return rows
 
 
 def curves_section(rows: list[dict]) -> None:
@@ -102,21 +112,25 @@ def class_test_set(room: ClassRoom, rows: list[dict], drawn: tuple) -> None:
     handwriting.measure_section(room.id, images, labels, meta, rows)
 
 
-def exports(room: ClassRoom, rows: list[dict], drawn: tuple) -> None:
-    """Download the runs (CSV) and the drawings (NumPy .npz, like MNIST: x uint8 (n, 28, 28), y)."""
+def exports(room: ClassRoom, rows: list[dict], n_drawings: int) -> None:
+    """Download the runs (CSV) and the drawings (NumPy .npz, like MNIST: x uint8 (n, 28, 28), y).
+
+    The files are made when the button is pressed (Streamlit's deferred download), from the store
+    as it is then, so an ordinary page run pays nothing for them.
+    """
+    db, cid = store(), room.id
     c1, c2 = st.columns(2)
     c1.download_button(
         f"Runs as CSV ({len(rows)})",
-        views.runs_csv(rows),
+        lambda: views.runs_csv(views.class_runs(db, cid)),
         file_name=f"class-{room.code}-runs.csv",
         mime="text/csv",
         icon=":material/table:",
         on_click="ignore",
     )
-    images, labels, meta = drawn
     c2.download_button(
-        f"Drawings as .npz ({len(labels)})",
-        drawings.export_npz(images, labels, meta),
+        f"Drawings as .npz ({n_drawings})",
+        lambda: drawings.export_npz(*drawings.of_class(db, cid)),
         file_name=f"class-{room.code}-drawings.npz",
         mime="application/octet-stream",
         icon=":material/download:",
@@ -148,6 +162,7 @@ def delete_section(room: ClassRoom) -> None:
     )
     if st.button("Delete the learner's data", disabled=who is None or not sure, icon=":material/delete:"):
         learners.delete_learner(store(), who)
+        st.session_state.pop(ROWS, None)  # their runs leave the tables now, not a second later
         st.session_state[DONE_NOTE] = f"Deleted {plain(people[who])} with all their runs and drawings."
         st.rerun()
 
