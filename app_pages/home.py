@@ -59,19 +59,23 @@ with st.expander("What goes in? (Q2)"):
     )
     link("data", "Open the Data page to read an image pixel by pixel")
     link("kernels", "See a filter read a colour picture channel by channel (Kernels page, colour view)")
-with st.expander("How does it work? (Q3)"):
+with st.expander("How does it work? (Q3)", key="home_q3", on_change="rerun") as q3:
     st.write(T.how_it_works())
-    H.how_it_works(s, row)
+    if q3.open:  # live parts run only in an open answer, so Home loads quickly
+        H.how_it_works(s, row)
     link("draw", "Draw a digit and watch each layer")
-with st.expander("Where else are CNNs used? (Q4)"):
+with st.expander("Where else are CNNs used? (Q4)", key="home_q4", on_change="rerun") as q4:
     st.write(T.ELSEWHERE)
-    H.elsewhere()
-with st.expander("Why is recognising images hard? (Q5)"):
+    if q4.open:
+        H.elsewhere()
+with st.expander("Why is recognising images hard? (Q5)", key="home_q5", on_change="rerun") as q5:
     st.write(T.why_hard())
-    H.why_hard(s, row)
+    if q5.open:
+        H.why_hard(s, row)
     link("kernels", "See how one filter responds to strokes anywhere in the image")
-with st.expander("What makes a CNN work well in the end? (Q42)"):
+with st.expander("What makes a CNN work well in the end? (Q42)", key="home_q42", on_change="rerun") as q42:
     st.write(T.GOOD_DATA)
-    H.works_well()
+    if q42.open:
+        H.works_well()
     st.write(T.things_to_try())
     link("train", "Run those experiments on the Train page")

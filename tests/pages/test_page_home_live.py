@@ -22,6 +22,13 @@ def at():
     return at
 
 
+def _open(at, *keys: str):
+    """Open lazily rendered answers (their live parts run only while open)."""
+    for k in keys:
+        at.session_state[k] = True
+    return at.run()
+
+
 def _caption(at, start: str) -> str:
     return next(c.value for c in at.caption if c.value.startswith(start))
 
@@ -41,6 +48,8 @@ def test_q1_q17_show_the_shipped_models_answer_and_record_for_the_chosen_digit(a
 
 def test_q3_filter_slider_changes_the_map_computed_from_the_shipped_weights(at):
     f, s = load_facts(), load_samples()
+    assert not any(c.value.startswith("Filter 1 of the shipped") for c in at.caption)  # closed: not computed
+    _open(at, "home_q3")
     m = first_layer_map(s.images[0], f, 0)
     assert f"strongest ({m.response.max():.3g})" in _caption(at, "Filter 1 of the shipped")
     at.slider(key="home_filter").set_value(f.filters).run()
@@ -51,6 +60,7 @@ def test_q3_filter_slider_changes_the_map_computed_from_the_shipped_weights(at):
 
 
 def test_q4_a_digit_filter_reads_the_photo(at):
+    _open(at, "home_q4")
     at.slider(key="home_photo_filter").set_value(3).run()
     assert "First-layer filter 3, learned only from handwritten digits" in _caption(at, "First-layer filter 3")
     assert not at.exception
@@ -59,6 +69,7 @@ def test_q4_a_digit_filter_reads_the_photo(at):
 def test_q5_moving_the_digit_counts_the_changed_numbers_and_reports_the_precomputed_reading(at):
     f, s = load_facts(), load_samples()
     img = s.images[0]
+    _open(at, "home_q5")
     n = changed(img, shift(img, 0, 1))
     assert _caption(at, f"{n} of the {N_PIXELS} numbers").count("precomputed") == 1
     at.slider(key="home_dy").set_value(-2).run()
@@ -73,6 +84,7 @@ def test_q5_moving_the_digit_counts_the_changed_numbers_and_reports_the_precompu
 
 def test_q42_plots_the_shipped_models_training_record(at):
     r = load_record()
+    _open(at, "home_q42")
     text = _caption(at, "Accuracy per epoch")
     assert f"best after epoch {r.best_val_epoch}" in text and f"{r.test_accuracy:.2%}" in text
     spec = next(json.loads(c.proto.spec) for c in at.get("plotly_chart") if "validation images" in c.proto.spec)
@@ -85,6 +97,9 @@ import sys
 from streamlit.testing.v1 import AppTest
 from tests.conftest import APP
 at = AppTest.from_file(APP, default_timeout=60); at.run()
+for k in ("home_q3", "home_q4", "home_q5", "home_q42"):
+    at.session_state[k] = True
+at.run()
 at.slider(key="home_filter").set_value(5).run(); at.slider(key="home_dx").set_value(-3).run()
 at.selectbox(key="home_digit").set_value(7349).run()
 assert not at.exception, at.exception
@@ -100,3 +115,21 @@ def test_q19_answer_links_to_the_real_feature_maps():
     (q19,) = [e for e in at.expander if e.label.startswith("Q19")]
     links = [c for c in q19.children.values() if c.type == "page_link"]
     assert len(links) == 1 and links[0].proto.page == "draw" and "feature maps" in links[0].proto.label
+
+
+def test_unvalidated_panels_figure_is_valid_plotly():
+    import plotly.graph_objects as go
+
+    from ui.home.figures import CHANGED, DIVERGING, panels
+
+    a = np.arange(28 * 28.0).reshape(28, 28)
+    w = np.arange(9.0).reshape(3, 3) - 4
+    fig = panels(
+        [
+            dict(z=a, title="a", colorbar="0-255", zrange=(0, 255)),
+            dict(z=w, title="w", colorbar="weight", zrange=(-4, 4), scale=DIVERGING),
+            dict(z=a > 300, title="m", colorbar="changed", scale=CHANGED),
+        ]
+    )
+    go.Figure(fig.to_dict())  # full validation raises on any invalid property
+    assert len(fig.data) == 3 and "texttemplate" in fig.to_dict()["data"][1]

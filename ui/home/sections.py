@@ -84,17 +84,17 @@ def how_it_works(s: Samples, row: int) -> None:
     )
     m = first_layer_map(s.images[row], f, n - 1)
     k = m.kernel.shape[0]
-    cols = st.columns(4)
-    with cols[0]:
-        _chart(F.heat(s.images[row], f"Digit {shape_text(s.images[row].shape)}", "0-255", (0, 255)), "home_in")
-    with cols[1]:
-        lim = float(np.abs(m.kernel).max())
-        _chart(F.heat(m.kernel, f"Filter {n}: {k}x{k} weights", "weight", (-lim, lim), F.DIVERGING), "home_w")
-    with cols[2]:
-        _chart(F.heat(m.response, f"After ReLU {shape_text(m.response.shape)}", "response"), "home_map")
+    lim = float(np.abs(m.kernel).max())
+    items = [
+        dict(z=s.images[row], title=f"Digit {shape_text(s.images[row].shape)}", colorbar="0-255", zrange=(0, 255)),
+        dict(
+            z=m.kernel, title=f"Filter {n}: {k}x{k} weights", colorbar="weight", zrange=(-lim, lim), scale=F.DIVERGING
+        ),
+        dict(z=m.response, title=f"After ReLU {shape_text(m.response.shape)}", colorbar="response"),
+    ]
     if m.pooled is not None:
-        with cols[3]:
-            _chart(F.heat(m.pooled, f"After pooling {shape_text(m.pooled.shape)}", "response"), "home_pool")
+        items.append(dict(z=m.pooled, title=f"After pooling {shape_text(m.pooled.shape)}", colorbar="response"))
+    _chart(F.panels(items), "home_layer1")
     r, c = np.unravel_index(int(np.argmax(m.response)), m.response.shape)
     st.caption(
         f"Filter {n} of the shipped network's first layer (bias {m.bias:.3g}; blue weights negative, red positive) "
@@ -112,11 +112,11 @@ def elsewhere() -> None:
     )
     g = photo_grey()
     m = first_layer_map(g, f, n - 1)
-    a, b = st.columns(2)
-    with a:
-        _chart(F.heat(g, f"Photo in grey, {shape_text(g.shape)}", "0-255", (0, 255), height=320), "home_photo")
-    with b:
-        _chart(F.heat(m.response, f"Filter {n} of the digit network", "response", height=320), "home_photo_map")
+    items = [
+        dict(z=g, title=f"Photo in grey, {shape_text(g.shape)}", colorbar="0-255", zrange=(0, 255)),
+        dict(z=m.response, title=f"Filter {n} of the digit network", colorbar="response"),
+    ]
+    _chart(F.panels(items, height=340), "home_photo")
     share = np.count_nonzero(m.response) / m.response.size
     st.caption(
         f"First-layer filter {n}, learned only from handwritten digits, slid over a photo of an astronaut (NASA, "
@@ -134,15 +134,18 @@ def why_hard(s: Samples, row: int) -> None:
     img = s.images[row]
     moved = shift(img, dy, dx)
     n = changed(img, moved)
-    cols = st.columns(3)
-    with cols[0]:
-        _chart(F.heat(img, "As written", "0-255", (0, 255)), "home_orig")
-    with cols[1]:
-        _chart(F.heat(moved, f"Moved {dy} down, {dx} right", "0-255", (0, 255)), "home_moved")
-    with cols[2]:
-        _chart(
-            F.heat((img != moved).astype(np.uint8), f"{n} numbers changed", "changed", (0, 1), F.CHANGED), "home_diff"
-        )
+    items = [
+        dict(z=img, title="As written", colorbar="0-255", zrange=(0, 255)),
+        dict(z=moved, title=f"Moved {dy} down, {dx} right", colorbar="0-255", zrange=(0, 255)),
+        dict(
+            z=(img != moved).astype(np.uint8),
+            title=f"{n} numbers changed",
+            colorbar="changed",
+            zrange=(0, 1),
+            scale=F.CHANGED,
+        ),
+    ]
+    _chart(F.panels(items), "home_shift")
     st.metric("Numbers that changed", f"{n} of {N_PIXELS}", help="Pixels whose value differs after the move.")
     digit, p = f.shifted(int(s.indices[row]), dy, dx)
     acc = f.shift_accuracy(s.labels)
