@@ -331,4 +331,4 @@ def test_measure_the_class_handwriting(db, mnist, shipped_model):
     assert list(measured["read right"]) == [right, right] and list(measured["drawings"]) == [12, 12]
     worst = at.get("image")[2]
     assert worst.captions[0].startswith(f"Ada: meant {labels[5]}, p = ")
-    assert any(c.value.startswith("Confusion matrix of The shipped seed model") for c in at.caption)
+    assert any(c.value.startswith("Confusion matrix of 'Shipped seed model") for c in at.caption)

@@ -19,7 +19,7 @@ from ui.teacher import figures, tables, text
 GRID_MAX = 120  # newest drawings shown in the grid (all are measured and exported)
 WORST = 8
 RESULTS = "teacher_handwriting"  # session_state: {"class", "n", "results": [HandwritingResult]}
-SHIPPED_NAME = "The shipped seed model (trained on MNIST)"
+SHIPPED_NAME = "Shipped seed model (trained on MNIST)"
 
 
 def drawings_grid(images: np.ndarray, labels: np.ndarray, meta: list[dict]) -> None:
@@ -85,23 +85,25 @@ def _measure(images: np.ndarray, labels: np.ndarray, picked: list[str], names: d
 def show_results(results: list, images: np.ndarray, nicknames: list[str]) -> None:
     """What the measurement found: the class's sentence, a table per model, one model's closer look."""
     first = results[0]
-    st.markdown(text.handwriting_sentence(first.model, first.correct, first.n, first.accuracy))
+    st.markdown(text.handwriting_sentence(plain(first.model), first.correct, first.n, first.accuracy))
     tables.show(
         [{"model": r.model, "read right": r.correct, "drawings": r.n, "accuracy": r.accuracy} for r in results],
         ["model", "read right", "drawings", "accuracy"],
     )
-    which = st.radio("Look closer at", range(len(results)), format_func=lambda i: results[i].model, horizontal=True)
+    which = st.radio(
+        "Look closer at", range(len(results)), format_func=lambda i: plain(results[i].model), horizontal=True
+    )
     res = results[which]
     st.plotly_chart(confusion_figure(res.confusion, normalised=False, selected=None), key="class_confusion")
     st.caption(
-        f"Confusion matrix of {res.model} on the class's {res.n} drawings: row = the digit meant, column = the "
+        f"Confusion matrix of '{plain(res.model)}' on the class's {res.n} drawings: row = the digit meant, column = the "
         f"digit read; the diagonal holds the {res.correct} read right. The colour bar counts drawings."
     )
     worst = handwriting.worst_read(res, WORST)
     if len(worst) == 0:
         return
     st.markdown(
-        f"**The {len(worst)} drawings {plain(res.model)} found hardest** (lowest probability for the digit meant)"
+        f"**The {len(worst)} drawings hardest for '{plain(res.model)}'**: the lowest probability for the digit meant"
     )
     st.image(
         figures.thumbnails(images[worst]),

@@ -90,7 +90,7 @@ def curves_section(rows: list[dict]) -> None:
         st.caption("The curves of finished runs can be overlaid here once a run has finished an epoch.")
         return
     names = {r["id"]: tables.run_name(r) for r in with_history}
-    picked = st.multiselect("Runs to compare", list(names), format_func=names.get, max_selections=8)
+    picked = st.multiselect("Runs to compare", list(names), format_func=names.get, max_selections=6)
     loaded = [(j, names[rid]) for rid in picked if (j := training.load(rid)) is not None and j.history]
     if loaded:
         st.plotly_chart(epoch_curves([j for j, _ in loaded], [n for _, n in loaded]), key="teacher_overlay")

@@ -36,7 +36,7 @@ def cancel_note(state: str | None) -> tuple[str, str]:
 def handwriting_sentence(model: str, correct: int, n: int, accuracy: float) -> str:
     """The class's measured answer to its own question (Markdown)."""
     return (
-        f"**How well does a network trained on MNIST read our handwriting?** {model} read {correct} of our "
+        f"**How well does a network trained on MNIST read our handwriting?** '{model}' read {correct} of our "
         f"{n} drawings right: **{accuracy:.1%}**."
     )
 
