@@ -19,11 +19,13 @@ import sys
 import time
 from pathlib import Path
 
-from cnn_core.store import drawings, learners, views
+from cnn_core import jobs
+from cnn_core.store import drawings, learners, runs, views
 from cnn_core.store.db import StoreError
 from cnn_core.store.migrate import open_store
 from cnn_core.teacher_key import teacher_key
 
+ACTIVE = (jobs.QUEUED, jobs.RUNNING)
 RUN_COLUMNS = ("class", "nickname", "run", "state", "progress", "test accuracy", "optimizer", "learning rate", "id")
 
 
@@ -106,6 +108,14 @@ def cmd_delete_learner(store, args) -> str:
     who = next((m for m in learners.members(store, room.id) if (m.nickname or "").casefold() == key), None)
     if who is None:
         raise Refused(f"Class {room.code} has no learner called {printable(args.nickname)!r}.")
+    active = [r["id"] for r in views.class_runs(store, room.id) if r["learner_id"] == who.id and r["state"] in ACTIVE]
+    if active:  # deleted while training, the run would still try to write its progress: stop it first
+        for rid in active:
+            runs.request_cancel(store, rid)
+        raise Refused(
+            f"{printable(who.nickname)} has a run queued or training; it was asked to stop. "
+            "Run this again in a few seconds, once it has stopped."
+        )
     n = next(p for p in views.learners_table(store, room.id) if p["learner_id"] == who.id)
     what = f"{printable(who.nickname)} of class {room.code} ({n['runs']} runs, {n['drawings']} drawings)"
     if not args.yes:

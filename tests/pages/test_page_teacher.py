@@ -251,12 +251,19 @@ def test_delete_one_learner_and_close_the_class(db):
     gus, tg = learners.join(db, room.code, "Gus")
     finished_run(db, tf, 0.9)
     finished_run(db, tg, 0.9)
+    training = running_run(db, tg)
     at = page(room)
     exp = [e for e in at.expander if e.label == "Delete one learner's data"][0]
     exp.selectbox[0].set_value(gus.id).run()
     delete = next(b for b in at.button if b.label == "Delete the learner's data")
     assert delete.disabled  # not before the confirmation is ticked
     next(c for c in at.checkbox if c.label.startswith("Yes, delete")).check().run()
+    next(b for b in at.button if b.label == "Delete the learner's data").click().run()
+    assert "Gus has a run queued or training: it was asked to stop." in texts(at)  # a training run stops first
+    assert len(learners.members(db, room.id)) == 2
+    assert runs.flush(db, training, worker="elsewhere:1") is True
+    training.state, training.finished = jobs.CANCELLED, time.time()
+    runs.flush(db, training, worker="elsewhere:1", final=True)
     next(b for b in at.button if b.label == "Delete the learner's data").click().run()
     assert not at.exception
     assert "Deleted Gus with all their runs and drawings." in texts(at)

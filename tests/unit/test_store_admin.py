@@ -140,3 +140,21 @@ def test_teacher_key_and_bad_arguments_in_a_real_process(db, tmp_path):
         [sys.executable, "-m", "cnn_core.store.admin", "export-runs"], cwd=ROOT, env=env, capture_output=True, text=True
     )
     assert bad.returncode == 2 and "usage:" in bad.stderr
+
+
+def test_delete_learner_stops_a_training_run_first(db, room, capsys):
+    ada = next(m for m in learners.members(db, room.id) if m.nickname == "Ada")
+    _, token = learners.join(db, room.code, "Cy")
+    job = jobs.Job(jobs.new_job_id(), TINY, TrainingRecipe(epochs=1, train_size=320), owner=jobs.owner_hash(token))
+    runs.insert(db, job, worker="elsewhere:1")
+    job.state = jobs.RUNNING
+    runs.flush(db, job, worker="elsewhere:1")
+    code, _, err = run(["delete-learner", room.code, "Cy", "--yes"], capsys)
+    assert code == 1 and "asked to stop" in err
+    assert len(learners.members(db, room.id)) == 3  # nothing deleted yet
+    assert runs.flush(db, job, worker="elsewhere:1") is True  # its trainer sees the request at its next write
+    job.state, job.finished = jobs.CANCELLED, time.time()
+    runs.flush(db, job, worker="elsewhere:1", final=True)
+    code, out, _ = run(["delete-learner", room.code, "Cy", "--yes"], capsys)
+    assert code == 0 and "Deleted Cy" in out
+    assert [m.id for m in learners.members(db, room.id)][0] == ada.id and len(learners.members(db, room.id)) == 2

@@ -7,6 +7,7 @@ import time
 
 import streamlit as st
 
+from cnn_core import jobs
 from cnn_core.store import drawings, learners, views
 from cnn_core.store.tables import ClassRoom
 from ui import training
@@ -16,6 +17,7 @@ from ui.teacher import figures, handwriting, tables
 from ui.train.figures import curves_key, epoch_curves
 
 FALLBACK_HOST = "http://localhost"
+ACTIVE = (jobs.QUEUED, jobs.RUNNING)
 DONE_NOTE = "teacher_done_note"  # session_state: a sentence about the last close/delete, shown once
 
 
@@ -161,6 +163,18 @@ def delete_section(room: ClassRoom) -> None:
         key=f"teacher_delete_sure_{who}",  # a new choice of learner starts unticked
     )
     if st.button("Delete the learner's data", disabled=who is None or not sure, icon=":material/delete:"):
+        active = [
+            r["id"] for r in views.class_runs(store(), room.id) if r["learner_id"] == who and r["state"] in ACTIVE
+        ]
+        if active:  # a run deleted while it trains would still try to write its progress: stop it first
+            for rid in active:
+                training.cancel_run(rid)
+            st.warning(
+                f"{plain(people[who])} has a run queued or training: it was asked to stop. "
+                "Press Delete again in a few seconds, once it has stopped.",
+                icon=":material/hourglass_top:",
+            )
+            return
         learners.delete_learner(store(), who)
         st.session_state.pop(ROWS, None)  # their runs leave the tables now, not a second later
         st.session_state[DONE_NOTE] = f"Deleted {plain(people[who])} with all their runs and drawings."
