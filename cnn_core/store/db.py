@@ -78,11 +78,16 @@ def friendly(e: BaseException, where: str) -> StoreError:
         why = "the database stayed busy for too long (another program may be holding it)"
     elif "unable to open" in text:  # SQLite: a missing folder or a file it may not create
         why = "the database file could not be opened (check that its folder exists and can be written)"
-    elif isinstance(e, exc.OperationalError | exc.InterfaceError):
+    elif isinstance(e, exc.OperationalError | exc.InterfaceError) and not _from_sqlite(e):
         why = "the database server could not be reached (it may be restarting; try again in a moment)"
     else:
         why = "the database refused it"
     return StoreError(f"Could not {where}: {why}. Nothing you saw before was lost.")
+
+
+def _from_sqlite(e: BaseException) -> bool:
+    """True for SQLite's own errors: SQLite has no server, so "could not be reached" would mislead."""
+    return type(getattr(e, "orig", e)).__module__ == "sqlite3"
 
 
 class Store:

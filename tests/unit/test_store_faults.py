@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event
 
 from cnn_core.store import learners, settings_table
-from cnn_core.store.db import StoreError
+from cnn_core.store.db import Store, StoreError
 from cnn_core.store.migrate import open_store
 from tests.support.postgres import free_port
 
@@ -129,3 +129,12 @@ def test_postgresql_read_only_database(postgres_server):
     finally:
         store.dispose()
         postgres_server.drop_database(url)
+
+
+def test_sqlite_never_blames_a_server(tmp_path):
+    """SQLite has no server: its other errors (here a database that was never set up) say it refused."""
+    store = Store(f"sqlite:///{tmp_path / 'store.sqlite3'}")  # not migrated: no tables
+    with pytest.raises(StoreError) as e:
+        learners.classes(store)
+    assert "the database refused it" in plain(e.value) and "server" not in str(e.value)
+    store.dispose()

@@ -1,5 +1,9 @@
 """Schema migrations (Alembic) on SQLite and PostgreSQL: a new database, an old one, a too-new one."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from alembic import command
@@ -14,6 +18,7 @@ from cnn_core.store.migrate import config, current, head, open_store, upgrade
 from cnn_core.store.tables import Base
 from tests.support.jobs import TINY
 
+ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"classes", "learners", "runs", "run_points", "run_models", "drawings", "settings"}
 
 
@@ -149,3 +154,43 @@ def test_a_database_from_a_newer_app_is_refused_and_left_untouched(kit, store, s
         assert current(again) == "9f3e_from_the_future"
     finally:
         again.dispose()
+
+
+OPEN_WHEN_TOLD = """
+import pathlib, sys, time
+from cnn_core.store.migrate import open_store
+go = pathlib.Path(sys.argv[2])
+print("ready", flush=True)
+while not go.exists():
+    time.sleep(0.001)
+open_store(sys.argv[1]).dispose()
+"""
+
+
+def test_servers_starting_together_on_a_new_database_all_open_it(store_url, tmp_path):
+    """Three server processes migrate one new database at the same moment: one migrates, two wait."""
+    go = tmp_path / "go"
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", OPEN_WHEN_TOLD, store_url, str(go)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(3)
+    ]
+    try:
+        assert [p.stdout.readline().strip() for p in procs] == ["ready"] * 3
+        go.touch()
+        outs = [p.communicate(timeout=120) for p in procs]
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    assert [p.returncode for p in procs] == [0, 0, 0], [err[-600:] for _, err in outs]
+    store = Store(store_url)
+    try:
+        assert current(store) == head()
+    finally:
+        store.dispose()
