@@ -72,11 +72,12 @@ def queue_section() -> None:
         on_change=lambda: st.session_state.pop(CANCEL_NOTE, None),
     )
     c2.button("Cancel it", on_click=_cancel, args=(pick,), disabled=pick is None, icon=":material/stop:")
+    now = int(settings_table.get(store(), settings_table.MAX_JOBS) or training.registry().max_jobs)
     c3.number_input(
         "Runs that train at once",
         min_value=1,
-        max_value=max(1, os.cpu_count() or 1),
-        value=int(settings_table.get(store(), settings_table.MAX_JOBS) or training.registry().max_jobs),
+        max_value=max(now, os.cpu_count() or 1),  # $CNN_EXPLAINER_MAX_JOBS may have set more
+        value=now,
         key=MAX_JOBS_BOX,
         on_change=_set_max_jobs,
         help="On this server; at most one per processor core. More at once means each one trains slower.",
