@@ -113,11 +113,19 @@ def flush(store: Store, job: jobs.Job, worker: str = "", final: bool = False) ->
     Per-batch points are thinned to every `_stride` batches (epoch ends always kept); the latest
     batch always reaches the run's `last_*` columns, so the progress bars are exact.
     """
-    sent = getattr(job, "_flushed", 0)
-    new = job.events[sent:]
+    # One flush of a job at a time (the writer's round and the run's end may meet), over a snapshot:
+    # what training adds meanwhile is written by the next flush, never skipped.
+    with store.lock:
+        return _flush(store, job, worker, final)
+
+
+def _flush(store: Store, job: jobs.Job, worker: str, final: bool) -> bool:
+    sent, n_events, n_kernels = getattr(job, "_flushed", 0), len(job.events), len(job.kernels)
+    events = job.events[:n_events]
+    new = events[sent:]
     stride = _stride(job)
-    last = next((e for e in reversed(job.events) if e.kind in ("batch", "epoch")), None)
-    start = next((e for e in job.events if e.kind == "start"), None)
+    last = next((e for e in reversed(events) if e.kind in ("batch", "epoch")), None)
+    start = next((e for e in events if e.kind == "start"), None)
     points = [
         RunPoint(
             run_id=job.id,
@@ -154,15 +162,15 @@ def flush(store: Store, job: jobs.Job, worker: str = "", final: bool = False) ->
         values.update(last_epoch=last.epoch, last_batch=last.batch, last_time=last.time)
     if start is not None:
         values["fit_start"] = start.time
-    if len(job.kernels) != getattr(job, "_kernels_sent", 0) and job.kernels:
-        values["kernels"] = _npy(job.kernels)
-    with store.lock, store.session("save the run's progress") as s:
+    if n_kernels != getattr(job, "_kernels_sent", 0) and n_kernels:
+        values["kernels"] = _npy(job.kernels[:n_kernels])
+    with store.session("save the run's progress") as s:
         s.add_all(points)
         s.execute(update(Run).where(Run.id == job.id).values(**values))
         if final and job.weights is not None:
             s.merge(RunModel(run_id=job.id, weights=job.weights))
         cancel = s.scalar(select(Run.cancel_requested).where(Run.id == job.id))
-    job._flushed, job._kernels_sent = len(job.events), len(job.kernels)
+    job._flushed, job._kernels_sent = n_events, n_kernels
     if final and job.weights is not None:
         job.model_stored = True
     return bool(cancel)

@@ -239,3 +239,41 @@ def test_save_score_of_a_cancelled_run(kit, store):
     job.test_loss, job.test_accuracy = 0.3, 0.9
     runs.save_score(store, job)
     assert runs.load(store, job.id).test_accuracy == 0.9
+
+
+class SlowLock:
+    """The store's lock, held 0.2 s each time (so that two flushes of one job overlap)."""
+
+    def __init__(self):
+        self.inner, self.held = threading.Lock(), threading.Event()
+
+    def __enter__(self):
+        self.inner.acquire()
+        self.held.set()
+        time.sleep(0.2)
+
+    def __exit__(self, *exc):
+        self.inner.release()
+
+
+def test_the_writers_round_and_the_runs_end_may_meet(kit, store):
+    """The writer's thread flushes a run at the moment its training thread writes the end: both land,
+    no point is written twice, and nothing recorded while a flush was under way is lost."""
+    _, token = kit.learner()
+    job = kit.job(token, epochs=1)
+    runs.insert(store, job)
+    jobs.run_job(job, None, partial(fake_train, steps=9))
+    ended = job.events.pop()  # the run's last event comes while the first flush is under way
+    kernel = job.kernels.pop()
+    store.lock = lock = SlowLock()
+    first = threading.Thread(target=runs.flush, args=(store, job))
+    first.start()
+    lock.held.wait(5)
+    job.events.append(ended)
+    job.kernels.append(kernel)
+    runs.flush(store, job, final=True)  # the end, written by the training thread
+    first.join(10)
+    back = runs.load(store, job.id)
+    assert back.state == jobs.DONE and back.has_model and not stored(store, job.id).active
+    assert [e.kind for e in back.events][-2:] == ["epoch", "end"]
+    assert len(back.kernels) == len(job.kernels) and np.array_equal(back.kernels[-1], kernel)
