@@ -36,6 +36,7 @@ class RunWriter:
         self.interval = interval
         self.registry = None
         self._thread: threading.Thread | None = None
+        self._unsaved: dict[str, jobs.Job] = {}  # ended runs whose final write failed: retried every round
 
     def attach(self, registry) -> None:
         """Called by the registry; marks runs this process left behind at its last stop as interrupted."""
@@ -50,17 +51,24 @@ class RunWriter:
         self._ensure_thread()
 
     def ended(self, job: jobs.Job) -> None:
-        self._flush(job, final=True)
+        # the final write matters most: retry a busy database, then keep trying every round, so a
+        # database that was away for a while does not leave the run 'training' (and its learner blocked)
+        if not self._flush(job, final=True, attempts=3):
+            self._unsaved[job.id] = job
+            self._ensure_thread()
 
-    def _flush(self, job: jobs.Job, final: bool = False) -> None:
-        for attempt in range(3 if final else 1):  # the final write matters most: retry a busy database
+    def _flush(self, job: jobs.Job, final: bool = False, attempts: int = 1) -> bool:
+        """Write `job` to the store; True when it was written."""
+        for attempt in range(attempts):
             try:
                 if runs.flush(self.store, job, self.worker, final=final) and job.state not in jobs.TERMINAL:
                     self.registry.cancel(job.id)  # asked by another process (the teacher's page)
-                return
+                return True
             except StoreError as e:
                 log.warning("could not write run %s (attempt %d): %s", job.id, attempt + 1, e)
-                time.sleep(1.0)
+                if attempt + 1 < attempts:
+                    time.sleep(1.0)
+        return False
 
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
@@ -73,6 +81,9 @@ class RunWriter:
             live = self.registry.live()
             for job in live:
                 self._flush(job)
+            for job in list(self._unsaved.values()):
+                if self._flush(job, final=True):
+                    self._unsaved.pop(job.id, None)
             self._apply_settings()
 
     def _apply_settings(self) -> None:

@@ -1,5 +1,6 @@
 """The run writer keeps the store in step with this process's queue (cnn_core.store.sync), both databases."""
 
+import threading
 import time
 from types import SimpleNamespace
 
@@ -9,6 +10,7 @@ from cnn_core import jobs
 from cnn_core.architecture import TrainingRecipe
 from cnn_core.job_registry import JobRegistry
 from cnn_core.store import runs, settings_table
+from cnn_core.store.db import StoreError
 from cnn_core.store.sync import RunWriter
 from tests.support.jobs import TINY
 from tests.unit.conftest import WEIGHTS
@@ -112,3 +114,25 @@ def test_the_teachers_runs_at_once_setting_reaches_the_queue(kit, store, registr
     reg.submit(TINY, RECIPE, None, owner=token)  # starts the writer's thread
     settings_table.put(store, settings_table.MAX_JOBS, 3)
     wait_for(lambda: reg.max_jobs == 3, timeout=10 * INTERVAL)
+
+
+def test_a_final_write_that_failed_is_retried_until_it_lands(kit, store, registry, monkeypatch):
+    """The database is away when a run ends (longer than the writer's three quick tries): the run must
+    not stay 'training' in the store, or its learner could never start another one."""
+    down, real_flush = threading.Event(), runs.flush
+
+    def flaky(*args, **kw):
+        if down.is_set():
+            raise StoreError("Could not save the run's progress: the database server could not be reached.")
+        return real_flush(*args, **kw)
+
+    monkeypatch.setattr(runs, "flush", flaky)
+    _, token = kit.learner()
+    reg = registry(steps=9)
+    down.set()
+    job = reg.wait(reg.submit(TINY, RECIPE, None, owner=token).id, timeout=30)
+    assert job.state == jobs.DONE and runs.load(store, job.id).state == jobs.QUEUED  # nothing written yet
+    down.clear()
+    back = wait_for(lambda: (r := runs.load(store, job.id)) and r.state == jobs.DONE and r, timeout=10 * INTERVAL)[0]
+    assert back.has_model and back.history == job.history
+    runs.insert(store, kit.job(token))  # the learner may start the next run
