@@ -78,13 +78,18 @@ class RunWriter:
     def _loop(self) -> None:
         while True:
             time.sleep(self.interval)
-            live = self.registry.live()
-            for job in live:
-                self._flush(job)
-            for job in list(self._unsaved.values()):
-                if self._flush(job, final=True):
-                    self._unsaved.pop(job.id, None)
-            self._apply_settings()
+            try:
+                self._round()
+            except Exception:  # noqa: BLE001 - one bad round must not end progress writes for every run
+                log.exception("the run writer's round failed; trying again in %s s", self.interval)
+
+    def _round(self) -> None:
+        for job in self.registry.live():
+            self._flush(job)
+        for job in list(self._unsaved.values()):
+            if self._flush(job, final=True):
+                self._unsaved.pop(job.id, None)
+        self._apply_settings()
 
     def _apply_settings(self) -> None:
         try:

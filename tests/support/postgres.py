@@ -174,6 +174,11 @@ class PostgresServer:
         name = url.rsplit("/", 1)[1]
         self._admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def restart(self) -> None:
+        """Restart the server as an administrator would (-m fast: every open connection is cut, every
+        commit kept; -m immediate would lose the last commits here, as synchronous_commit is off)."""
+        self._cmd(self.bindir / "pg_ctl", "restart", "-D", self.data, "-m", "fast", "-w", "-t", "60", "-l", self.log)
+
     def stop(self) -> None:
         """Stop the server at once (nothing in it is worth keeping) and remove its folder."""
         if self._running:

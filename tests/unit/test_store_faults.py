@@ -138,3 +138,18 @@ def test_sqlite_never_blames_a_server(tmp_path):
         learners.classes(store)
     assert "the database refused it" in plain(e.value) and "server" not in str(e.value)
     store.dispose()
+
+
+def test_postgresql_restart_is_survived(postgres_server):
+    """The server restarts between two page runs: the pooled connections are dead, the next call works."""
+    url = postgres_server.new_database()
+    store = open_store(url)
+    try:
+        learners.create_class(store, "Before")
+        postgres_server.restart()
+        assert [r.name for r in learners.classes(store)] == ["Before"]
+        learners.create_class(store, "After")
+        assert len(learners.classes(store)) == 2
+    finally:
+        store.dispose()
+        postgres_server.drop_database(url)

@@ -136,3 +136,20 @@ def test_a_final_write_that_failed_is_retried_until_it_lands(kit, store, registr
     back = wait_for(lambda: (r := runs.load(store, job.id)) and r.state == jobs.DONE and r, timeout=10 * INTERVAL)[0]
     assert back.has_model and back.history == job.history
     runs.insert(store, kit.job(token))  # the learner may start the next run
+
+
+def test_an_unexpected_error_does_not_stop_the_writer(kit, store, registry, monkeypatch):
+    real_flush, calls = runs.flush, []
+
+    def broken_once(*args, **kw):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a bug nobody foresaw")
+        return real_flush(*args, **kw)
+
+    monkeypatch.setattr(runs, "flush", broken_once)
+    _, token = kit.learner()
+    reg = registry(steps=100_000, delay=0.005)
+    job = reg.submit(TINY, RECIPE, None, owner=token)
+    wait_for(lambda: len(calls) >= 3, timeout=20 * INTERVAL)  # the rounds after the failure still write
+    assert wait_for(lambda: runs.load(store, job.id).progress()["done"] > 0)[0]
