@@ -141,7 +141,7 @@ def one_stroke(page, i: int, ready: str) -> float:
     page.wait_for_function(ready, polling="raf")
     ms = (time.perf_counter() - t0) * 1000
     wait_idle(page)
-    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear", exact=True).click()
     page.get_by_text("Draw a digit in the black square").wait_for()
     wait_idle(page)
     return ms

@@ -70,15 +70,16 @@ async def _join(page, url: str, path: str, code: str | None, nickname: str) -> N
     await page.goto(f"{url}/{path}" + (f"?class={code}" if code else ""))
     await _idle(page, 120_000)
     if code:
-        await page.get_by_label("Your nickname").fill(nickname)
+        await page.get_by_role("textbox", name="Your nickname").fill(nickname)
         await page.get_by_role("button", name="Join the class").click()
         await _idle(page, 120_000)
 
 
 async def _send(page, digit: int) -> None:
     """Label the drawing on the page as `digit` and send it to the class's test set."""
-    await page.get_by_text("Pick the digit you meant").click()
-    await page.get_by_role("option", name=str(digit), exact=True).click()
+    await page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").click()
+    await page.keyboard.type(str(digit))  # type to filter the list (it may open off screen), Enter takes the match
+    await page.keyboard.press("Enter")
     await _idle(page)
     await page.get_by_role("button", name="Send").click()
     await page.get_by_text("Sent as a", exact=False).wait_for(timeout=30_000)
@@ -111,7 +112,7 @@ async def _learner(i: int, browser, url: str, until: float, res: Result, code: s
                 await metric.wait_for(timeout=30_000)
             except PlaywrightTimeout:
                 res.lost_strokes += 1  # the canvas was not listening yet (still mounting): draw again
-                await page.get_by_role("button", name="Clear").click()
+                await page.get_by_role("button", name="Clear", exact=True).click()
                 continue
             await _idle(page)
             res.latencies_ms.append((time.perf_counter() - t0) * 1000)
@@ -121,7 +122,7 @@ async def _learner(i: int, browser, url: str, until: float, res: Result, code: s
                 await _send(page, int(digit))
                 res.sent += 1
             await page.wait_for_timeout(rng.uniform(2000, 4000))
-            await page.get_by_role("button", name="Clear").click()
+            await page.get_by_role("button", name="Clear", exact=True).click()
     except Exception as e:  # noqa: BLE001 - every failure is counted as an error, the class goes on
         res.errors.append(f"session {i}: {type(e).__name__}: {str(e)[:200]}")
         await page.screenshot(path=f"/tmp/classroom-error-{i}.png")

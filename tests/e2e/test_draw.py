@@ -33,7 +33,7 @@ DIGITS = [
 
 
 def clear(page) -> None:
-    page.get_by_role("button", name="Clear").click()
+    page.get_by_role("button", name="Clear", exact=True).click()
     expect(page.get_by_text(PROMPT)).to_be_visible()
     wait_idle(page)
     page.locator("canvas.upper-canvas").first.wait_for()
