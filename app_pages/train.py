@@ -8,6 +8,7 @@ from cnn_core.store.runs import AlreadyTraining
 from ui import models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
+from ui.teacher.leaderboard import learner_leaderboard
 from ui.train import progress
 from ui.train.inputs import architecture_picker, cost_note, keep_settings, quick_run_hint, recipe_controls
 from ui.train.sections import kernels_section, runs_section
@@ -63,6 +64,8 @@ else:
 
 st.subheader("Your runs")
 runs_section()
+me = ownership.learner()
+learner_leaderboard(me.class_id if me is not None else None)  # when the teacher shows it
 
 if job is not None and job.kernels:
     st.subheader("Learned kernels of the first layer (Q35)")

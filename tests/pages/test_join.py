@@ -75,3 +75,25 @@ def test_a_wrong_or_closed_code_says_so_and_offers_to_work_alone():
     next(b for b in at.button if b.label == "Use the app on my own instead").click()
     at.run()
     assert "class" not in at.query_params and not at.error
+
+
+def test_a_class_member_sees_the_leaderboard_only_when_the_teacher_shows_it():
+    from cnn_core.architecture import PRESETS
+    from cnn_core.nn.model import build_model
+    from cnn_core.store import runs
+    from tests.support.runs import stored_run
+
+    room = learners.create_class(store(), "board")
+    who, token = learners.join(store(), room.code, "Lin")
+    job = stored_run(store(), token, PRESETS["small"], build_model(PRESETS["small"]))
+    job.test_accuracy, job.test_loss = 0.9731, 0.09
+    runs.save_score(store(), job)
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["key"] = token
+    at.switch_page("app_pages/train.py").run()
+    assert not at.exception
+    assert any(s.value == "Class leaderboard" for s in at.subheader)
+    assert any("The best 1 of 1 scored runs" in c.value for c in at.caption)
+    learners.set_leaderboard(store(), room.id, False)
+    at.run()
+    assert not any(s.value == "Class leaderboard" for s in at.subheader)
