@@ -24,6 +24,7 @@ from cnn_core.store.db import Store
 from cnn_core.store.tables import Learner, Run, RunModel, RunPoint
 
 MAX_POINTS = 600  # per-batch points kept per run (the charts thin to 400)
+STALE_SECONDS = 60.0  # an active run whose process wrote nothing for this long is marked interrupted
 INTERRUPTED_MESSAGE = (
     "Interrupted by a server restart: the process training this run stopped before it finished, "
     "so it has no trained model. Press 'Restart it' to train it again with the same settings."
@@ -165,8 +166,9 @@ def _flush(store: Store, job: jobs.Job, worker: str, final: bool) -> bool:
     if n_kernels != getattr(job, "_kernels_sent", 0) and n_kernels:
         values["kernels"] = _npy(job.kernels[:n_kernels])
     with store.session("save the run's progress") as s:
+        if not s.execute(update(Run).where(Run.id == job.id).values(**values)).rowcount:
+            return True  # the run was deleted while it trained (its learner's data): stop training it
         s.add_all(points)
-        s.execute(update(Run).where(Run.id == job.id).values(**values))
         if final and job.weights is not None:
             s.merge(RunModel(run_id=job.id, weights=job.weights))
         cancel = s.scalar(select(Run.cancel_requested).where(Run.id == job.id))

@@ -90,6 +90,7 @@ class RunWriter:
             if self._flush(job, final=True):
                 self._unsaved.pop(job.id, None)
         self._apply_settings()
+        runs.interrupt(self.store, stale_after=runs.STALE_SECONDS)  # runs whose process died elsewhere
 
     def _apply_settings(self) -> None:
         try:

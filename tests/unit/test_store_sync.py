@@ -153,3 +153,35 @@ def test_an_unexpected_error_does_not_stop_the_writer(kit, store, registry, monk
     job = reg.submit(TINY, RECIPE, None, owner=token)
     wait_for(lambda: len(calls) >= 3, timeout=20 * INTERVAL)  # the rounds after the failure still write
     assert wait_for(lambda: runs.load(store, job.id).progress()["done"] > 0)[0]
+
+
+def test_deleting_a_learner_while_their_run_trains_stops_it_and_the_writer_goes_on(kit, store, registry):
+    from cnn_core.store import learners
+
+    who, token = kit.learner("Gone")
+    _, other = kit.learner("Stays")
+    reg = registry(max_jobs=2, steps=100_000, delay=0.005)
+    doomed = reg.submit(TINY, RECIPE, None, owner=token)
+    kept = reg.submit(TINY, RECIPE, None, owner=other)
+    wait_for(lambda: (r := runs.load(store, doomed.id, curve=False)) and r.state == jobs.RUNNING)
+    learners.delete_learner(store, who.id)
+    wait_for(doomed._cancel.is_set, timeout=10 * INTERVAL)  # the writer found its row gone: training stops
+    before = runs.load(store, kept.id).progress()["done"]
+    _, _ = wait_for(lambda: runs.load(store, kept.id).progress()["done"] > before)  # the other run still written
+    assert runs.load(store, doomed.id) is None
+
+
+def test_a_run_whose_process_died_is_marked_interrupted(kit, store, registry):
+    """Another process's run, silent for longer than STALE_SECONDS, stops looking alive."""
+    _, token = kit.learner()
+    dead = jobs.Job(jobs.new_job_id(), TINY, RECIPE, owner=jobs.owner_hash(token))
+    runs.insert(store, dead, worker="elsewhere:1")
+    with store.session() as s:  # its last heartbeat, long ago
+        from cnn_core.store.tables import Run
+
+        s.get(Run, dead.id).heartbeat = time.time() - runs.STALE_SECONDS - 5
+    _, other = kit.learner("Busy")
+    reg = registry(steps=50, delay=0.01)
+    reg.submit(TINY, RECIPE, None, owner=other)  # this process's writer runs its rounds
+    back, _ = wait_for(lambda: (r := runs.load(store, dead.id, curve=False)).state == jobs.INTERRUPTED and r)
+    assert "Restart it" in back.message and not back.has_model
