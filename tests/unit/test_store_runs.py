@@ -151,6 +151,9 @@ def test_runs_kept_drops_the_oldest_finished_run(kit, store, monkeypatch):
         assert s.scalar(select(func.count()).where(RunPoint.run_id == kept[0].id)) == 0
         assert s.scalar(select(func.count()).where(RunModel.run_id == kept[0].id)) == 0
     assert fourth.number == 4
+    with pytest.raises(runs.AlreadyTraining):  # refused: the runs it would have made room for stay
+        runs.insert(store, kit.job(token))
+    assert [j.id for j in runs.of_learner(store, fourth.owner)] == [kept[1].id, kept[2].id, fourth.id]
 
 
 def test_cancel_a_queued_run_nobody_has_started(kit, store):
