@@ -4,6 +4,7 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.formulas import layer_table
+from cnn_core.store.db import StoreError
 from cnn_core.store.runs import AlreadyTraining
 from ui import models, ownership, training
 from ui.errors import plain
@@ -36,6 +37,7 @@ refused = cost_note(table, recipe)
 st.caption(precision_note(job))
 
 busy = training.busy()
+training.kept_runs_note()
 c1, c2, _ = st.columns([1, 1, 3])
 if c1.button("Start training", type="primary", disabled=busy or refused, icon=":material/play_arrow:"):
     mnist = mnist_with_progress_bar()
@@ -43,7 +45,7 @@ if c1.button("Start training", type="primary", disabled=busy or refused, icon=":
         st.stop()
     try:
         training.start(arch, recipe, mnist)
-    except (jobs.TooCostly, AlreadyTraining) as e:
+    except (jobs.TooCostly, AlreadyTraining, StoreError) as e:
         st.error(plain(e), icon=":material/block:")
         st.stop()
     st.rerun()  # the whole page again: Start disabled, Cancel enabled, the new run in the table

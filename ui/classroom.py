@@ -9,6 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.store import learners
+from cnn_core.store.db import StoreError
 from ui import ownership
 from ui.errors import plain
 from ui.store import store
@@ -47,7 +48,7 @@ def handle_join_link() -> None:
     if joined:
         try:
             who, token = learners.join(store(), room.code, nick)
-        except learners.JoinError as e:
+        except (learners.JoinError, StoreError) as e:
             st.error(plain(e), icon=":material/badge:")
         else:
             ownership.become(token, who)

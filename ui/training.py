@@ -13,6 +13,7 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.job_registry import JobRegistry
+from cnn_core.settings import runs_kept
 from cnn_core.store import runs as stored
 from cnn_core.store.sync import RunWriter, worker_name
 from ui import models, ownership, state
@@ -161,3 +162,15 @@ def restart(job: jobs.Job, mnist) -> jobs.Job:
     new = start(job.arch, job.recipe, mnist)
     st.query_params["job"] = new.id
     return new
+
+
+def kept_runs_note() -> None:
+    """Before a learner's run limit bites: which run starting another one deletes."""
+    mine = [j for j in models.runs().values() if j.state in jobs.TERMINAL]
+    room = runs_kept() - 1
+    if len(mine) > room:
+        oldest = ", ".join(j.label.split(":")[0] for j in mine[: len(mine) - room])
+        st.caption(
+            f"You keep your {runs_kept()} latest runs. Starting another deletes your oldest: {oldest} "
+            "(its curves and model). Download it first from the table below if you want to keep it."
+        )

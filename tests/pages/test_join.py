@@ -97,3 +97,21 @@ def test_a_class_member_sees_the_leaderboard_only_when_the_teacher_shows_it():
     learners.set_leaderboard(store(), room.id, False)
     at.run()
     assert not any(s.value == "Class leaderboard" for s in at.subheader)
+
+
+def test_the_run_limit_is_said_before_it_deletes_anything(monkeypatch):
+    """With 2 runs kept per learner and 2 finished, the Train page names the run the next start deletes."""
+    from cnn_core.architecture import PRESETS
+    from cnn_core.nn.model import build_model
+    from tests.support.runs import stored_run
+
+    monkeypatch.setenv("CNN_EXPLAINER_RUNS_KEPT", "2")
+    token = learners.new_token()
+    model = build_model(PRESETS["small"])
+    first, second = (stored_run(store(), token, PRESETS["small"], model) for _ in range(2))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["key"] = token
+    at.switch_page("app_pages/train.py").run()
+    assert not at.exception
+    note = next(c.value for c in at.caption if "You keep your 2 latest runs" in c.value)
+    assert first.label.split(":")[0] in note and second.label.split(":")[0] not in note

@@ -9,6 +9,7 @@ import streamlit as st
 
 from cnn_core.data import N_CLASSES
 from cnn_core.store import drawings
+from cnn_core.store.db import StoreError
 from ui import ownership
 from ui.errors import plain
 from ui.store import store
@@ -42,7 +43,7 @@ def submit_drawing(x: np.ndarray, probs: np.ndarray, model_label: str) -> None:
                 digit = int(np.argmax(probs))
                 prediction = {"model": model_label, "digit": digit, "probability": float(probs[digit])}
                 drawings.submit(store(), who, x, meant, [prediction])
-            except drawings.DrawingError as e:
+            except (drawings.DrawingError, StoreError) as e:
                 st.error(plain(e), icon=":material/label_off:")
                 return
             sent.add(drawing_id)
