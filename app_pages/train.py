@@ -10,10 +10,10 @@ from ui import models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
 from ui.teacher.leaderboard import learner_leaderboard
-from ui.train import progress
+from ui.train import experiments, progress
 from ui.train.inputs import architecture_picker, cost_note, keep_settings, quick_run_hint, recipe_controls
 from ui.train.sections import kernels_section, runs_section
-from ui.train.text import answers, precision_note
+from ui.train.text import answers, answers_heading, precision_note
 
 st.title("Train the network")
 st.markdown(
@@ -54,6 +54,7 @@ if c2.button(
     "Cancel", disabled=not cancellable, icon=":material/stop:", help="Stops at the next batch; keeps the weights."
 ):
     training.cancel(job)
+experiments.section()
 
 st.subheader("Progress")
 if job is None:
@@ -73,6 +74,5 @@ if job is not None and job.kernels:
     st.subheader("Learned kernels of the first layer (Q35)")
     kernels_section(job)
 
-if job is not None and job.history:
-    st.subheader("Questions, answered with this run's numbers")
-    answers(job, models.runs())
+st.subheader(answers_heading(job))  # the shipped model's numbers until this run has finished an epoch
+answers(job, models.runs())

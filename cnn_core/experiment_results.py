@@ -127,6 +127,11 @@ def outcome(step: Step, run=None) -> Outcome:
     )
 
 
+def _cap(text: str) -> str:
+    """`text` with its first letter capitalised, to start a sentence with a variant's name."""
+    return text[:1].upper() + text[1:]
+
+
 def _pct(x: float | None) -> str:
     return "no number" if x is None else f"{x:.1%}"
 
@@ -165,7 +170,7 @@ def _batch_sentence(outcomes: Sequence[Outcome]) -> str:
             f"{o.name} took {secs} per epoch for {o.steps_per_epoch:,} updates, its loss jumping by {jump} "
             f"from batch to batch, and reached {_pct(o.last('val_accuracy'))} validation accuracy"
         )
-    return f"After {_epochs(outcomes)} epochs: " + "; ".join(parts) + "."
+    return f"After {_epochs(outcomes)} epochs, " + "; ".join(parts) + "."
 
 
 def _extra(o: Outcome, facts: Sequence[str]) -> str:
@@ -189,10 +194,12 @@ def _compare_sentence(exp: Experiment, outcomes: Sequence[Outcome]) -> str:
     near = [o.name for o in outcomes if o.last("val_accuracy") is not None and o.last("val_accuracy") < 2 * CHANCE]
     if near:
         who = "they" if len(near) > 1 else "it"
-        text += f" {' and '.join(near)} ended near the {CHANCE:.0%} that guessing gets: {who} learned next to nothing."
+        text += f" {_cap(' and '.join(near))} ended near the {CHANCE:.0%} that guessing gets: {who} learned next to nothing."
     for o in outcomes:
         if o.diverged_at is not None:
-            text += f" {o.name}: the loss became NaN (not a number) in epoch {o.diverged_at}, so training stopped."
+            text += (
+                f" {_cap(o.name)}: the loss became NaN (not a number) in epoch {o.diverged_at}, so training stopped."
+            )
     return text
 
 

@@ -121,13 +121,13 @@ def test_runs_match_variants_by_their_exact_network_and_recipe():
 
 
 def test_experiment_of_the_latest_run_prefers_one_still_unfinished():
-    pooling, stride = EXPERIMENTS["pooling"], EXPERIMENTS["stride"]
+    pooling, rates = EXPERIMENTS["pooling"], EXPERIMENTS["learning_rate"]
     shared = pooling.variants[0]
-    assert any((v.arch, v.recipe) == (shared.arch, shared.recipe) for v in stride.variants)  # counts in both
+    assert any((v.arch, v.recipe) == (shared.arch, shared.recipe) for v in rates.variants)  # counts in both
     avg = _job(pooling.variants[1], created=1)
     base = _job(shared, created=2)
     runs = {avg.id: avg, base.id: base}
-    assert experiment_of(runs) == "stride"  # pooling is complete; stride still needs its second run
+    assert experiment_of(runs) == "learning_rate"  # pooling is complete; the learning rates are not
     assert experiment_of({}) is None
     assert experiment_of({avg.id: avg}) == "pooling"
 
@@ -156,8 +156,10 @@ def test_the_experiments_the_issue_asks_for_differ_in_the_setting_they_test():
 
     pools = [{b.pool for b in v.arch.conv_blocks} for v in EXPERIMENTS["pooling"].variants]
     assert pools == [{"max"}, {"average"}]
-    strided = EXPERIMENTS["stride"].variants[1].arch.conv_blocks
-    assert all(b.stride == 2 and b.pool == "none" for b in strided)
+    pooled, strided = (v.arch.conv_blocks for v in EXPERIMENTS["stride"].variants)
+    for p, s in zip(pooled, strided, strict=True):  # each pooling layer becomes a stride-2 convolution
+        assert (s.stride, s.pool) == ((2, "none") if p.pool != "none" else (p.stride, p.pool))
+        assert replace(s, stride=p.stride, pool=p.pool) == p  # and nothing else changes
     assert differs(EXPERIMENTS["learning_rate"], "learning_rate") and len(EXPERIMENTS["learning_rate"].variants) == 3
     assert differs(EXPERIMENTS["batch"], "batch_size")
     assert {v.recipe.loss for v in EXPERIMENTS["loss"].variants} == {"categorical_crossentropy", "mean_squared_error"}
@@ -209,7 +211,7 @@ def test_the_comparison_sentence_quotes_each_variant_and_the_gap():
     text = summary(exp, outs)
     assert f"{b} reached 93.5% validation accuracy" in text and f"{a} reached 7.0%" in text
     assert f"Best: {b}, 84.0 percentage points ahead of {c}" in text
-    assert f"{a} and {c} ended near the {CHANCE:.0%}" in text
+    assert f"{a[0].upper()}{a[1:]} and {c} ended near the {CHANCE:.0%}" in text
     outs[2] = replace(outs[2], diverged_at=2)
     assert "became NaN (not a number) in epoch 2" in summary(exp, outs)
 
