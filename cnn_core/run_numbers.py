@@ -53,7 +53,7 @@ def of_job(job: jobs.Job) -> RunNumbers:
         False,
         tuple(job.history),
         job.recipe,
-        job.n_train,
+        job.n_train - int(job.n_train * job.recipe.validation_split),  # n_train counts the validation images too
         job.steps_per_epoch,
         job.kernels[-1] if job.kernels else None,
         job.test_accuracy,

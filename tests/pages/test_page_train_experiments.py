@@ -61,7 +61,8 @@ def _stored(db, key: str, variant, history: list[dict], state: str = jobs.DONE) 
     job = jobs.Job(jobs.new_job_id(), variant.arch, variant.recipe, owner=jobs.owner_hash(key))
     runs.insert(db, job)
     steps = variant.steps_per_epoch
-    job.state, job.steps_per_epoch, job.n_train, job.started = jobs.RUNNING, steps, variant.n_fit, time.time()
+    job.state, job.steps_per_epoch, job.started = jobs.RUNNING, steps, time.time()
+    job.n_train = variant.recipe.train_size  # as the runner records it: before Keras' validation split
     job.add_event("start")
     for h in history:
         for b in range(1, steps + 1):
@@ -112,7 +113,7 @@ def test_answers_after_a_run_quote_that_run(db):
     text = _texts(at)
     assert ", ".join(f"{h['val_loss']:.4f}" for h in job.history) in text and "turned upward at epoch 3" in text
     assert f"used {v.recipe.batch_size} images per batch" in text
-    assert f"**{v.steps_per_epoch:,} updates**" in text
+    assert f"**{v.steps_per_epoch:,} updates**" in text and f"its {v.n_fit:,} training images" in text
     assert "shipped model's numbers" not in " ".join(s.value for s in at.subheader)
 
 
@@ -181,6 +182,24 @@ def test_without_the_session_that_started_it_the_next_variant_waits_for_a_press(
     assert f"**{exp.variants[0].name}**: done" in _texts(at)
 
 
+def test_while_a_variant_trains_the_section_says_what_comes_next(db):
+    exp = EXPERIMENTS["learning_rate"]
+    key = _key()
+    _stored(db, key, exp.variants[0], _history(5, 0))
+    job = jobs.Job(jobs.new_job_id(), exp.variants[1].arch, exp.variants[1].recipe, owner=jobs.owner_hash(key))
+    runs.insert(db, job)  # queued, as far as the page knows
+    at = _open(key, **{section.PICK: "learning_rate"})
+    text = _texts(at)
+    assert f"**{exp.variants[1].name}**: waiting in the server's queue" in text
+    assert f"When it finishes, press '{section.NEXT}'." in text
+    assert not [b for b in at.button if b.key == "experiment_start"]
+    at.session_state[section.ACTIVE] = "learning_rate"  # the session that started it
+    at.run()
+    assert "The next variant starts by itself when this one finishes." in _texts(at)
+    assert len(runs.of_learner(db, jobs.owner_hash(key))) == 2  # nothing started while one trains
+    assert runs.request_cancel(db, job.id) == jobs.CANCELLED  # leaves nothing queued behind
+
+
 def test_q32_quotes_the_loss_experiment_once_it_has_run(db):
     exp = EXPERIMENTS["loss"]
     key = _key()
@@ -241,6 +260,11 @@ def test_the_figures_draw_what_their_captions_say():
     two = [out("a", [1, 1], [0.2, 0.4]), out("b", [1, 1], [0.3, 0.9])]
     fig = figs.figure(EXPERIMENTS["pooling"], two)
     assert [t.name for t in fig.data] == ["a", "b"] and fig.layout.shapes[0].y0 == CHANCE
+    assert tuple(fig.layout.yaxis.range) == (0, 1) and "guessing" in figs.caption(EXPERIMENTS["pooling"], two)
+    close = [out("a", [1, 1], [0.8, 0.9]), out("b", [1, 1], [0.85, 0.92])]
+    fig = figs.figure(EXPERIMENTS["pooling"], close)
+    assert not fig.layout.shapes and fig.layout.yaxis.range is None  # zoomed in on the differences
+    assert "does not start at 0" in figs.caption(EXPERIMENTS["pooling"], close)
     batch = [out("small", [1, 1], [0.5, 0.6], (3.0, 1.5), (1, 2, 1)), out("large", [1, 1], [0.5, 0.6], (2, 0.5), (1,))]
     fig = figs.figure(EXPERIMENTS["batch"], batch)
     bars = [t for t in fig.data if t.type == "bar"]

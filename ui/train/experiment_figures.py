@@ -50,9 +50,16 @@ def val_accuracy(outcomes: list[Outcome]) -> go.Figure:
             mode="lines+markers",
             line=dict(color=PALETTE[i % len(PALETTE)]),
         )
-    fig.add_hline(y=CHANCE, line_dash="dot", annotation_text=f"guessing: {CHANCE:.0%}")
-    fig.update_layout(xaxis=dict(title="epoch", dtick=1), yaxis=dict(title="validation accuracy", range=[0, 1]))
+    fig.update_layout(xaxis=dict(title="epoch", dtick=1), yaxis=dict(title="validation accuracy", tickformat=".0%"))
+    if near_chance(outcomes):  # the whole scale, with the level of guessing; else zoomed in on the differences
+        fig.add_hline(y=CHANCE, line_dash="dot", annotation_text=f"guessing: {CHANCE:.0%}")
+        fig.update_yaxes(range=[0, 1])
     return _layout(fig, "Validation accuracy per epoch", height=360)
+
+
+def near_chance(outcomes: list[Outcome]) -> bool:
+    """True when some variant ended below half right: then the chart shows 0-100% and the level of guessing."""
+    return any(o.last("val_accuracy") is None or o.last("val_accuracy") < 0.5 for o in outcomes)
 
 
 def batch_effects(outcomes: list[Outcome]) -> go.Figure:
@@ -114,7 +121,7 @@ def caption(exp: Experiment, outcomes: list[Outcome]) -> str:
             "left out). Right: the loss of every batch of the last epoch, recovered from the running mean Keras "
             "reports; the more it zigzags, the noisier each weight update."
         )
-    return (
-        "One line per variant: the share of the validation images it got right after each epoch. The dotted "
-        f"horizontal line is what guessing gets ({CHANCE:.0%})."
-    )
+    text = "One line per variant: the share of the validation images it got right after each epoch."
+    if near_chance(outcomes):
+        return text + f" The dotted horizontal line is what guessing gets ({CHANCE:.0%})."
+    return text + " The scale is zoomed in on the differences: it does not start at 0."

@@ -163,13 +163,23 @@ def _results(exp: Experiment, steps: list[Step]) -> None:
     st.markdown(f"**Result:** {summary(exp, outcomes)}")  # our own words and numbers
 
 
+def _after_this(exp: Experiment, steps: list[Step]) -> str:
+    """What happens when the variant training now finishes."""
+    if sum(not s.finished for s in steps) == 1:
+        return "The chart and the result appear here when it finishes."
+    if st.session_state.get(ACTIVE) == exp.key:
+        return "The next variant starts by itself when this one finishes."
+    return f"When it finishes, press '{NEXT}'."
+
+
 def section() -> None:
     """The 'Guided experiments' expander of the Train page."""
     if st.session_state.get(ACTIVE):
         models.forget_runs()  # a run may have ended a moment ago: read the runs afresh before continuing
     runs = models.runs()
     _continue(runs)
-    with st.expander("Guided experiments: ways to improve a network, as runs you can compare", expanded=bool(runs)):
+    busy_with_one = st.session_state.get(ACTIVE) is not None or experiment_of(runs) is not None
+    with st.expander("Guided experiments: ways to improve a network, as runs you can compare", expanded=busy_with_one):
         exp = _pick(runs)
         st.markdown(exp.tests)
         st.markdown(f"**What to watch:** {exp.watch}")
@@ -187,8 +197,7 @@ def section() -> None:
             _results(exp, steps)
             return
         if any(s.active for s in steps):
-            auto = st.session_state.get(ACTIVE) == exp.key
-            st.caption("The next variant starts by itself when this one finishes." if auto else f"Then press '{NEXT}'.")
+            st.caption(_after_this(exp, steps))
             return
         label = NEXT if any(s.run is not None for s in steps) else START
         busy = training.busy()
