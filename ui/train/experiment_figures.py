@@ -35,7 +35,10 @@ def loss_gap(o: Outcome) -> go.Figure:
     if finite:
         best_epoch = min(finite, key=lambda ev: ev[1])[0]
         fig.add_vline(x=best_epoch, line_dash="dot", annotation_text=f"lowest validation loss: epoch {best_epoch}")
-    fig.update_layout(xaxis=dict(title="epoch", dtick=1 if len(epochs) <= 10 else 2), yaxis=dict(title="loss"))
+    # a logarithmic loss axis: the late epochs' small rise stays visible beside the first epochs' large fall
+    fig.update_layout(
+        xaxis=dict(title="epoch", dtick=1 if len(epochs) <= 10 else 2), yaxis=dict(title="loss (log scale)", type="log")
+    )
     return _layout(fig, f"{o.name}: training (dashed) vs validation (solid) loss", height=360)
 
 
@@ -76,7 +79,7 @@ def batch_effects(outcomes: list[Outcome]) -> go.Figure:
             marker_color=colour,
             text=[None if o.seconds is None else f"{o.seconds:.2f} s"],
             textposition="outside",
-            legendgroup=o.name,
+            showlegend=False,  # the bars are named under the axis; the legend names the curves
             row=1,
             col=1,
         )
@@ -87,7 +90,6 @@ def batch_effects(outcomes: list[Outcome]) -> go.Figure:
             name=f"{o.name}: {n} batch{'es' if n != 1 else ''}",
             mode="lines+markers" if n <= 40 else "lines",
             line=dict(color=colour),
-            legendgroup=o.name,
             row=1,
             col=2,
         )
@@ -112,8 +114,9 @@ def caption(exp: Experiment, outcomes: list[Outcome]) -> str:
         turn = turn_up_epoch(outcomes[0].series("val_loss"))
         where = f"it turns upward at epoch {turn}" if turn is not None else "it never turns upward here"
         return (
-            "Dashed: the loss on the training images; solid: the loss on the held-back validation images; the "
-            f"dotted vertical line marks the epoch of the lowest validation loss ({where})."
+            "Dashed: the loss on the training images; solid: the loss on the held-back validation images, on a "
+            "logarithmic scale so that the late epochs' small changes show; the dotted vertical line marks the "
+            f"epoch of the lowest validation loss ({where})."
         )
     if exp.chart == CHART_BATCH:
         return (
