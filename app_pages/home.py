@@ -1,5 +1,6 @@
 """Home: what the app teaches, the path through it, and the seed network at a glance (no TensorFlow)."""
 
+import numpy as np
 import streamlit as st
 
 from cnn_core.architecture import SEED
@@ -51,7 +52,10 @@ with st.expander("What goes in? (Q2)"):
     st.image(
         img,
         width=84,
-        caption=f"test image {int(s.indices[row])}, a {label}: {shape_text(img.shape)} numbers from 0 to 255",
+        caption=(
+            f"test image {int(s.indices[row])}, a {label}: {shape_text(img.shape)} {img.dtype} numbers from "
+            f"{np.iinfo(img.dtype).min} to {np.iinfo(img.dtype).max} (this one uses {img.min()} to {img.max()})"
+        ),
     )
     st.write(
         f"One grey image as a grid of brightness values, shaped (height, width, channels) = {SEED.input_shape}. "

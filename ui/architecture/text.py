@@ -22,6 +22,7 @@ def formula_text(formula: str) -> str:
 def _answers() -> list[tuple[str, str]]:
     t = {r.name: r for r in layer_table(SEED).rows}
     c1, p1, c2, p2, c3 = t["conv1"], t["pool1"], t["conv2"], t["pool2"], t["conv3"]
+    ps = SEED.conv_blocks[1].pool_size  # the second block's pooling window (and stride)
     d1, d2, out = t["dense1"], t["dense2"], t["output"]
     h, w, _ = SEED.input_shape
     k, n1 = SEED.conv_blocks[0].kernel_size, SEED.conv_blocks[0].filters
@@ -77,9 +78,15 @@ def _answers() -> list[tuple[str, str]]:
         ),
         (
             "Q29. How big are the maps after the second pooling?",
-            f"The second convolution gives {shape_text(c2.output_shape[:2])} maps; 2x2 {SEED.conv_blocks[1].pool} pooling with "
-            f"stride 2 keeps {p2.output_shape[0]} windows per axis ({formula_text(p2.shape_formula)}), "
-            f"so the last odd row and column are dropped: output {shape_text(p2.output_shape)}.",
+            f"The second convolution gives {shape_text(c2.output_shape[:2])} maps; {ps}x{ps} "
+            f"{SEED.conv_blocks[1].pool} pooling with stride {ps} keeps {p2.output_shape[0]} windows per axis "
+            f"({formula_text(p2.shape_formula)}), "
+            + (
+                f"so the last {c2.output_shape[0] % ps} row(s) and column(s) fit no window and are dropped"
+                if c2.output_shape[0] % ps
+                else "so every row and column falls in exactly one window"
+            )
+            + f": output {shape_text(p2.output_shape)}.",
         ),
         (
             f"Q31. Where do the {c3.params:,} parameters after layer 3 come from?",

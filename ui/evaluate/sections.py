@@ -14,13 +14,11 @@ from ui import state
 from ui.draw import softmax as softmax_view
 from ui.evaluate.figures import TestResult, confusion_figure, digit_figure, probability_figure
 
-DEFAULT_IMAGE = 7349  # the article's example (Q39)
 GALLERY_MAX = 24
 
 
-def one_image(res: TestResult, x_test: np.ndarray, model) -> None:
-    """Q39: a test image, its true label and one-hot vector, the probabilities, the argmax, softmax and the loss."""
-    i = int(st.number_input("Test image number", 0, len(x_test) - 1, DEFAULT_IMAGE, help=f"0 to {len(x_test) - 1:,}"))
+def one_image(res: TestResult, x_test: np.ndarray, model, i: int) -> None:
+    """Q39: test image `i`, its true label and one-hot vector, the probabilities, the argmax, softmax and the loss."""
     true, probs = int(res.labels[i]), res.probs[i]
     left, right = st.columns([1, 2])
     left.plotly_chart(digit_figure(x_test[i], f"Test image #{i}"), key="one-image")
@@ -54,10 +52,10 @@ def report_section(res: TestResult) -> None:
         "scores that move more when a few images change."
     )
     st.markdown(
-        f"**Q40, precision of 7 = {r.precision[7]:.2f}.** Look down the 7 column of the confusion matrix below: "
+        f"**Q40, precision of 7 = {r.precision[7]:.3f}.** Look down the 7 column of the confusion matrix below: "
         f"the model answered 7 for {cm[:, 7].sum():,} images, and {cm[7, 7]:,} of them really are 7s, "
         f"{cm[7, 7]:,} / {cm[:, 7].sum():,} = {r.precision[7]:.1%}. Precision asks how far you can trust the "
-        f"answer 7. **Q41, recall of 8 = {r.recall[8]:.2f}.** Now look along the 8 row: the test set holds "
+        f"answer 7. **Q41, recall of 8 = {r.recall[8]:.3f}.** Now look along the 8 row: the test set holds "
         f"{r.support[8]:,} handwritten 8s, and {cm[8, 8]:,} of them got the answer 8, "
         f"{cm[8, 8]:,} / {r.support[8]:,} = {r.recall[8]:.1%}; the other {r.support[8] - cm[8, 8]:,} were "
         "read as another digit. Recall asks how many of the 8s are caught."

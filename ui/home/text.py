@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cnn_core.architecture import SEED
 from cnn_core.data import N_PIXELS, SIDE
+from cnn_core.experiments import EXPERIMENTS, expected_seconds
 from cnn_core.seed_facts import TrainingRecord
 
 PRECOMPUTED = (
@@ -66,17 +67,14 @@ GOOD_DATA = (
 
 
 def things_to_try() -> str:
-    first = SEED.conv_blocks[0]
-    n_conv, n_dense = len(SEED.conv_blocks), len(SEED.dense_layers)
+    """The Train page's guided experiments, by name: each changes one thing and measures what it did."""
+    names = "".join(
+        f"\n- {e.title}: {len(e.variants)} runs, about {expected_seconds(e):.0f} s in all (estimated)"
+        for e in EXPERIMENTS.values()
+    )
     return (
-        f"Things worth trying, starting from the seed network's {n_conv} convolution blocks "
-        f"({first.filters} filters of {first.kernel_size}x{first.kernel_size} in the first) and {n_dense} hidden dense "
-        "layers:\n"
-        "- **training itself**: more or fewer passes over the data, a larger or smaller learning rate, "
-        "another optimiser;\n"
-        "- **what each convolution sees**: how many filters, how wide a window, max or average pooling;\n"
-        "- **how deep and wide the whole network is**: more or fewer layers, more or fewer units in each, "
-        "other activation functions."
+        "Change one thing at a time and measure it on images the network never trained on. The Train "
+        f"page's guided experiments do exactly that:{names}"
     )
 
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnn_core.data import SIDE
+from cnn_core.formulas import conv_output_size
+
 INTRO = """
 A **kernel** (or filter) is a small grid of numbers. Slide it over a picture: at each
 place, multiply the pixels under it by the matching weights and add the products up.
@@ -43,10 +46,11 @@ def borders_text(stride: int) -> str:
             f"so the output is as large as the input *before* the stride; at stride {stride}, as here, it then "
             f"shrinks to about 1/{stride} of the input's width and height"
         )
+    side, out = SIDE, conv_output_size(SIDE, 3)
     return f"""
 **What happens at the border? (Q9)** A window centred on a border pixel hangs over the edge.
 *No padding (valid)*: only windows that fit are used, so the output shrinks by K - 1 pixels
-(a 28x28 digit becomes 26x26 with a 3x3 kernel at stride 1, Q20). The other modes invent the
+(a {side}x{side} digit becomes {out}x{out} with a 3x3 kernel at stride 1, Q20). The other modes invent the
 missing pixels, {size}: *zero* adds black pixels (Keras' `padding="same"`),
 *reflect* mirrors the picture, *replicate* repeats the edge pixel, *wrap* takes pixels from
 the opposite side.
