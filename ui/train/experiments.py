@@ -188,7 +188,12 @@ def section() -> None:
             (f"{n} runs, one after another" if n > 1 else "One run")
             + f"; about {expected_seconds(exp):.0f} s of training on "
             "this server when no one else's run is waiting (estimated from each network's multiply-adds; the "
-            "server trains one run at a time, so in a class they queue). Starting fills in the settings above."
+            "server trains one run at a time, so in a class they queue). Starting fills in the settings above"
+            + (
+                f"; a network that is no preset goes in the Network box as '{inputs.FROM_ARCH_PAGE}'."
+                if any(widget_values(v)["train_network"] == inputs.FROM_ARCH_PAGE for v in exp.variants)
+                else "."
+            )
         )
         steps = progress(exp, runs)
         st.markdown("\n".join(status_line(k, s) + f"  \n   {settings_text(s.variant)}" for k, s in enumerate(steps, 1)))
