@@ -5,9 +5,9 @@ import streamlit as st
 from cnn_core.activations import layers_by_activation
 from cnn_core.formulas import layer_table
 from cnn_core.nn.keras_check import check_with_keras  # imports TensorFlow only when called
-from ui import state
+from ui import address, state
 from ui.architecture.figures import activation_curves, cost_bars, cost_summary
-from ui.architecture.inputs import architecture_editor, edited_architecture
+from ui.architecture.inputs import PAGE, address_values, apply_address, architecture_editor, edited_architecture
 from ui.architecture.sections import show_keras_check, show_table, show_totals
 from ui.architecture.text import activation_caption, activation_summary, show_answers
 from ui.figures import diagram_summary, network_diagram
@@ -19,6 +19,8 @@ st.write(
     "Change the network below. Every output size and parameter count is recomputed from the formulas "
     "as you type, and Keras can check them."
 )
+address.open_page(PAGE, apply_address)  # a lesson link's network, before the editor reads its widgets
+link = st.container()  # "Copy link to this view", filled once the editor has run
 
 arch = edited_architecture()  # read before the widgets are drawn: the browser gets the new numbers first
 editor = st.container()  # shown here, filled below
@@ -37,6 +39,7 @@ with editor:  # after the table, before the charts: three separate updates in th
     arch = architecture_editor()  # the same network, now from the drawn widgets: the rest of the page uses it
 if table.valid:  # the Train page must never receive a network Keras cannot build
     st.session_state[state.ARCHITECTURE] = arch
+address.sync(PAGE, address_values(), link)
 
 st.subheader("The network as a picture")
 st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", config={"displayModeBar": False})

@@ -3,9 +3,10 @@
 import numpy as np
 import streamlit as st
 
+from cnn_core import lesson_links
 from cnn_core.data import N_TEST, N_TRAIN, SIDE, class_counts
 from cnn_core.preprocess import add_channel, normalise, one_hot
-from ui import figures, resources
+from ui import address, figures, resources
 from ui.keep import keep, last
 
 st.title(f"The data: {N_TRAIN + N_TEST:,} handwritten digits")
@@ -19,6 +20,19 @@ else:
     (xtr, ytr), (xte, yte) = mnist
     arrays = {"x_train": xtr, "y_train": ytr, "x_test": xte, "y_test": yte}
     x, y, split = xtr, ytr, "train"
+
+
+def apply_address(values: dict) -> list[str]:
+    """A lesson link's image index, for the widget below (kept per split, like the widget's own value)."""
+    i = min(values["image"], len(x) - 1)
+    if "data_index" in st.session_state:
+        st.session_state["data_index"] = i
+    keep(f"data_index_{split}", i)
+    return [] if i == values["image"] else [f"There are {len(x)} images here, so image {i} is shown."]
+
+
+address.open_page("data", apply_address)
+link = st.container()  # "Copy link to this view", filled once the image is chosen
 
 st.subheader("Four arrays")
 cols = st.columns(len(arrays))
@@ -44,11 +58,21 @@ st.plotly_chart(figures.digit_grid(x[:30], y[:30]), width="stretch")
 st.caption(f"The first 30 {split} images with their labels.")
 
 st.subheader("One image, as the computer sees it")
-default = 7321 if len(x) > 7321 else 0
+default = lesson_links.field_of("data", "image").default
+default = default if len(x) > default else 0
 start = min(last(f"data_index_{split}", default), len(x) - 1)
 i = keep(
-    f"data_index_{split}", st.number_input(f"Image index in the {split} set", 0, len(x) - 1, start, key="data_index")
+    f"data_index_{split}",
+    st.number_input(
+        f"Image index in the {split} set",
+        0,
+        len(x) - 1,
+        start,
+        key="data_index",
+        disabled=address.locked("data", "image"),
+    ),
 )
+address.sync("data", {"image": i}, link)
 img, label = x[i], int(y[i])
 left, right = st.columns([1, 3])
 left.image(img, caption=f"{split} #{i}: label {label}", width=200)

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from cnn_core.data import N_TEST
-from ui import models
+from ui import address, models
+from ui.evaluate import inputs
 from ui.evaluate.figures import test_result
 from ui.evaluate.sections import confusion_section, mistakes_section, one_image, report_section
 from ui.resources import mnist_with_progress_bar
@@ -13,6 +14,8 @@ st.markdown(
     f"The test set holds {N_TEST:,} digits the network never saw while training. "
     "Its answers on them say how it will do on new handwriting."
 )
+address.open_page(inputs.PAGE, inputs.apply_address)
+link = st.container()  # "Copy link to this view", filled once the test image is chosen
 
 mnist = mnist_with_progress_bar()
 if mnist is None:
@@ -35,7 +38,9 @@ st.markdown(
 )
 
 st.subheader("One test image (Q39)")
-one_image(res, x_test, model)
+i = inputs.test_image(len(x_test))
+address.sync(inputs.PAGE, {"image": i}, link)
+one_image(res, x_test, model, i)
 
 st.subheader("Classification report (Q40, Q41)")
 report_section(res)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from cnn_core.activations import MEANINGS
+from cnn_core.arch_string import canonical
 from cnn_core.architecture import (
     ACTIVATIONS,
     LIMITS,
@@ -23,9 +24,10 @@ from cnn_core.architecture import (
     DenseLayer,
 )
 from cnn_core.formulas import layer_table
-from ui import state
+from ui import address, state
 from ui.keep import run_number
 
+PAGE = "architecture"  # the page's name in lesson links (cnn_core.lesson_links)
 MIN_CONV, MAX_CONV = LIMITS.conv_blocks
 MIN_DENSE, MAX_DENSE = LIMITS.dense_layers
 PRESET_KEY = "arch_preset"
@@ -72,10 +74,37 @@ def _values(arch: Architecture) -> dict:
 def load_preset(name: str | None = None) -> None:
     """Write preset `name` (default: the one chosen in the selector) into the widgets."""
     name = name or st.session_state.get(PRESET_KEY, "seed")
-    values = _values(PRESETS[name])
+    load_architecture(PRESETS[name])
+
+
+def load_architecture(arch: Architecture) -> None:
+    """Write `arch` into the widgets (the preset selector too, when it is a preset)."""
+    values = _values(arch)
+    preset = next((n for n, a in PRESETS.items() if canonical(a) == canonical(arch)), None)
+    if preset is not None:
+        values[PRESET_KEY] = preset
     st.session_state.update(values)
-    if KEPT_KEY in st.session_state:  # hidden blocks must come back as the preset's, not as before
+    if KEPT_KEY in st.session_state:  # hidden blocks must come back as the new network's, not as before
         st.session_state[KEPT_KEY]["values"].update(values)
+
+
+def apply_address(values: dict) -> list[str]:
+    """A lesson link's network into the editor; kept for the Train page too when Keras can build it."""
+    arch = values["net"]
+    load_architecture(arch)
+    if layer_table(arch).valid:
+        st.session_state[state.ARCHITECTURE] = arch
+    return []
+
+
+def address_values() -> dict:
+    """The edited network, as the address holds it."""
+    return {"net": _read()}
+
+
+def _locked(name: str) -> bool:
+    """Whether a lesson fixed this setting (or the whole network, 'net')."""
+    return address.locked(PAGE, name) or address.locked(PAGE, "net")
 
 
 def _init_missing(stored: Architecture) -> None:
@@ -112,24 +141,43 @@ def _keep_all(n_conv: int, n_dense: int) -> None:
 def _conv_block(i: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Block {i}**")
-        st.number_input("Filters", *LIMITS.filters, step=1, key=conv_key(i, "filters"))
+        st.number_input("Filters", *LIMITS.filters, step=1, key=conv_key(i, "filters"), disabled=_locked("filters"))
         c1, c2 = st.columns(2)
-        c1.number_input("Kernel size", *LIMITS.kernel_size, step=1, key=conv_key(i, "kernel_size"))
-        c2.number_input("Stride", *LIMITS.stride, step=1, key=conv_key(i, "stride"))
+        c1.number_input(
+            "Kernel size", *LIMITS.kernel_size, step=1, key=conv_key(i, "kernel_size"), disabled=_locked("kernel")
+        )
+        c2.number_input("Stride", *LIMITS.stride, step=1, key=conv_key(i, "stride"), disabled=_locked("stride"))
         c5, c6 = st.columns(2)
-        c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"))
-        act = c6.selectbox("Activation", ACTIVATIONS, key=conv_key(i, "activation"), help=ACTIVATION_HELP)
+        c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"), disabled=_locked("padding"))
+        act = c6.selectbox(
+            "Activation",
+            ACTIVATIONS,
+            key=conv_key(i, "activation"),
+            help=ACTIVATION_HELP,
+            disabled=_locked("activation"),
+        )
         st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
         c3, c4 = st.columns(2)
-        pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"))
-        c4.selectbox("Pool size", LIMITS.pool_sizes, key=conv_key(i, "pool_size"), disabled=pool == "none")
+        pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"), disabled=_locked("pool"))
+        c4.selectbox(
+            "Pool size",
+            LIMITS.pool_sizes,
+            key=conv_key(i, "pool_size"),
+            disabled=pool == "none" or _locked("pool"),
+        )
 
 
 def _dense_layer(j: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Dense {j}**")
-        st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"))
-        act = st.selectbox("Activation", ACTIVATIONS, key=dense_key(j, "activation"), help=ACTIVATION_HELP)
+        st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"), disabled=_locked("units"))
+        act = st.selectbox(
+            "Activation",
+            ACTIVATIONS,
+            key=dense_key(j, "activation"),
+            help=ACTIVATION_HELP,
+            disabled=_locked("activation"),
+        )
         st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
 
 
@@ -179,9 +227,12 @@ def architecture_editor() -> Architecture:
         key=PRESET_KEY,
         on_change=load_preset,
         help="Choosing a preset replaces every setting below.",
+        disabled=bool(address.locks(PAGE)),  # a preset would replace what the lesson fixed
     )
-    n_conv = top[1].number_input("Conv blocks", MIN_CONV, MAX_CONV, step=1, key=N_CONV_KEY)
-    n_dense = top[2].number_input("Hidden dense layers", MIN_DENSE, MAX_DENSE, step=1, key=N_DENSE_KEY)
+    n_conv = top[1].number_input("Conv blocks", MIN_CONV, MAX_CONV, step=1, key=N_CONV_KEY, disabled=_locked("blocks"))
+    n_dense = top[2].number_input(
+        "Hidden dense layers", MIN_DENSE, MAX_DENSE, step=1, key=N_DENSE_KEY, disabled=_locked("blocks")
+    )
 
     cols = st.columns(MAX_CONV)
     for i in range(1, int(n_conv) + 1):

@@ -1,4 +1,5 @@
-"""Kernels page inputs: the picture, the kernel and the sliding settings, returned as plain values.
+"""Kernels page inputs: the kernel, the sliding settings and the view, returned as plain values
+(the picture is ui/kernels/picture.py's).
 
 Each helper draws its widgets, shows a friendly message for bad input, and returns
 None when there is nothing usable (the page then stops with an st.info).
@@ -6,8 +7,7 @@ None when there is nothing usable (the page then stops with an st.info).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -15,36 +15,27 @@ import streamlit as st
 
 from cnn_core import channels as CH
 from cnn_core import kernels as K
+from cnn_core import lesson_links as L
 from cnn_core.architecture import LIMITS, SEED
 from cnn_core.convolution import PADDING_LABELS, PADDINGS
-from cnn_core.formulas import shape_text
-from cnn_core.images import BadImage, Decoded, decode_image, decode_small, downscale, to_grey
-from ui import resources, state
+from ui import address
 from ui.errors import plain
 from ui.keep import keep, last, last_index
-
-ASTRONAUT = Path(__file__).resolve().parents[2] / "cnn_core" / "assets" / "astronaut.png"
-MAX_SIDE = 512
-SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD, SRC_DRAWN = (
-    "MNIST digit",
-    "Photo (astronaut, public domain)",
-    "Upload a picture",
-    "Digit drawn on the Draw page",
+from ui.kernels.picture import (  # noqa: F401 - the picture's helpers, long imported from here
+    PAGE,
+    SOURCES,
+    KernelPicture,
+    astronaut,
+    pick_picture,
+    upload_picture,
 )
+
 CUSTOM = "Custom (type your own)"
 VIEW_FILTER, VIEW_STEPS, VIEW_POOLING = "Input, kernel and output", "One window at a time", "Pooling"
 VIEW_COLOUR = "Colour: one filter over red, green, blue"
 CUSTOM_MIX = "Custom"
-
-
-@dataclass
-class KernelPicture:
-    """The picture the Kernels page slides its kernels over, in grey (and in colour when it has colour)."""
-
-    grey: np.ndarray  # (H, W) float64 in 0..255: what the kernels slide over
-    colour: np.ndarray | None  # (H, W, 3) uint8 when the source is in colour
-    label: str
-    notes: list[str] = field(default_factory=list)
+VIEWS = {"filter": VIEW_FILTER, "steps": VIEW_STEPS, "colour": VIEW_COLOUR, "pooling": VIEW_POOLING}
+KERNELS = {**L.KERNEL_SLUGS, L.CUSTOM: CUSTOM}  # address text -> the kernel selector's option
 
 
 @dataclass
@@ -65,112 +56,37 @@ class Settings:
     raw: bool
 
 
-@st.cache_resource(show_spinner=False)
-def astronaut() -> np.ndarray:
-    """The shipped colour photo, (512, 512, 3) uint8, decoded once per server."""
-    return decode_image(ASTRONAUT.read_bytes())
+def _locked(name: str) -> bool:
+    return address.locked(PAGE, name)
 
 
-def _mnist_test() -> tuple[np.ndarray, np.ndarray] | None:
-    """The full test set when MNIST is already on disk (never fetched from here: the samples do)."""
-    if not resources.mnist_is_cached():
-        return None
-    m = resources.mnist_with_progress_bar()  # a cached resource: loaded once per server
-    return None if m is None else m[1]
-
-
-def _digit() -> KernelPicture:
-    test = _mnist_test()
-    if test is not None:
-        top = len(test[0]) - 1
-        label = f"MNIST test image number (0-{top})"
-        i = keep("k_digit", st.number_input(label, 0, top, last("k_digit", 0), key="k_digit"))
-        return KernelPicture(test[0][i].astype(np.float64), None, f"MNIST test image #{i}, label {test[1][i]}")
-    s = resources.samples()
-    options = s.indices.tolist()
-    i = st.selectbox(
-        "MNIST test image number (shipped samples)",
-        options,
-        last_index("k_digit_sample", options),
-        key="k_digit_sample",
-    )
-    keep("k_digit_sample", i)
-    img, label = s.by_test_index(i)
-    return KernelPicture(img.astype(np.float64), None, f"MNIST test image #{i}, label {label}")
-
-
-def _colour_picture(rgb: np.ndarray, label: str, original: tuple[int, int] | None = None) -> KernelPicture:
-    """A picture ready to filter: long side at most MAX_SIDE, grey for the kernels, colour kept for display.
-
-    `original` is the (height, width) in the file when the picture was already shrunk while decoding.
-    """
-    small, shrunk = downscale(rgb, MAX_SIDE)
-    h, w = original or rgb.shape[:2]
-    notes = []
-    if shrunk or (h, w) != small.shape[:2]:
-        notes.append(
-            f"Downscaled from {shape_text((h, w))} to {shape_text(small.shape[:2])} pixels (rows x columns; long side at most {MAX_SIDE})."
-        )
-    if small.ndim == 3:
-        notes.append("A colour picture: it is shown in colour, but kernels slide over its grey version (luminance).")
-        return KernelPicture(to_grey(small, unit_to=255), small, label, notes)
-    return KernelPicture(to_grey(small, unit_to=255), None, label, notes)
-
-
-def upload_picture(data: bytes, name: str) -> KernelPicture:
-    """An uploaded file -> KernelPicture, shrunk while decoding (a 36-megapixel photo is never held full size)."""
-    d: Decoded = decode_small(data, MAX_SIDE)
-    return _colour_picture(d.pixels, f"Your picture {name}", (d.height, d.width))
-
-
-def pick_picture() -> KernelPicture | None:
-    """The picture to filter, from the source the learner chooses; None (with a message) if unusable."""
-    sources = [SRC_DIGIT, SRC_PHOTO, SRC_UPLOAD]
-    drawn = st.session_state.get(state.DRAWN_DIGIT)
-    if drawn is not None:
-        sources.append(SRC_DRAWN)
-    src = keep(
-        "k_source", st.radio("Picture", sources, last_index("k_source", sources), horizontal=True, key="k_source")
-    )
-    if src == SRC_PHOTO:
-        return _colour_picture(astronaut(), "Astronaut Eileen Collins (NASA, public domain)")
-    if src == SRC_DRAWN and drawn is not None:
-        drawn = np.asarray(drawn)
-        label = f"The digit you last drew on the Draw page ({shape_text(drawn.shape)})"
-        return KernelPicture(to_grey(drawn, unit_to=255), None, label)
-    if src == SRC_UPLOAD:
-        up = st.file_uploader(
-            "A PNG or JPEG picture (up to 10 MB)",
-            type=["png", "jpg", "jpeg", "bmp", "gif", "webp", "tif", "tiff"],
-            key="k_upload",
-        )
-        if up is None:
-            st.info("Choose a picture file to filter it.")
-            return None
-        try:
-            return upload_picture(up.getvalue(), up.name)
-        except BadImage as e:
-            st.error(f"{plain(up.name)}: {e}", icon=":material/broken_image:")
-            return None
-    return _digit()
+def start_grid(size: int) -> pd.DataFrame:
+    """A new custom kernel: 1 in the centre (the top-left of the centre for an even size), 0 elsewhere."""
+    start = np.zeros((size, size))
+    start[(size - 1) // 2, (size - 1) // 2] = 1.0
+    return pd.DataFrame(start, columns=[str(c + 1) for c in range(size)])
 
 
 def _custom_kernel() -> K.Kernel | None:
-    sizes = (2, 3, 4, 5)
+    sizes = L.GRID_SIZES
     size = st.radio(
-        "Custom kernel size", sizes, last_index("k_custom_size", sizes, 1), horizontal=True, key="k_custom_size"
+        "Custom kernel size",
+        sizes,
+        last_index("k_custom_size", sizes, 1),
+        horizontal=True,
+        key="k_custom_size",
+        disabled=_locked("grid"),
     )
     keep("k_custom_size", size)
-    start = np.zeros((size, size))
-    start[(size - 1) // 2, (size - 1) // 2] = 1.0
     cols = [str(c + 1) for c in range(size)]
     key = f"k_custom_{size}"
     df = st.data_editor(
-        editor_start(key, pd.DataFrame(start, columns=cols)),
+        editor_start(key, start_grid(size)),
         key=key,
         num_rows="fixed",
         hide_index=True,
         column_config={c: st.column_config.NumberColumn(c, format="%.3g") for c in cols},
+        disabled=_locked("grid"),
     )
     keep(key, df)
     normalise = st.toggle(
@@ -178,6 +94,7 @@ def _custom_kernel() -> K.Kernel | None:
         last("k_normalise", False),
         key="k_normalise",
         help="Divide every weight by their sum, so the picture keeps its brightness.",
+        disabled=_locked("grid"),
     )
     keep("k_normalise", normalise)
     try:
@@ -196,14 +113,30 @@ def _custom_kernel() -> K.Kernel | None:
 def pick_kernel() -> K.Kernel | None:
     """A kernel from the library (with Gaussian size and sigma) or typed by the learner; None if invalid."""
     names = (*K.NAMES, CUSTOM)
-    name = keep("k_kernel", st.selectbox("Kernel", names, last_index("k_kernel", names), key="k_kernel"))
+    name = keep(
+        "k_kernel",
+        st.selectbox("Kernel", names, last_index("k_kernel", names), key="k_kernel", disabled=_locked("kernel")),
+    )
     if name == CUSTOM:
         return _custom_kernel()
     size, sigma = 5, 1.0
     if name == "Gaussian blur":
-        size = st.select_slider("Gaussian size", K.GAUSSIAN_SIZES, value=last("k_gauss_size", 5), key="k_gauss_size")
+        size = st.select_slider(
+            "Gaussian size",
+            K.GAUSSIAN_SIZES,
+            value=last("k_gauss_size", 5),
+            key="k_gauss_size",
+            disabled=_locked("size"),
+        )
+        sigma = L.field_of(PAGE, "sigma")
         sigma = st.slider(
-            "Gaussian sigma (spread, in pixels)", 0.3, 5.0, last("k_gauss_sigma", 1.0), 0.1, key="k_gauss_sigma"
+            "Gaussian sigma (spread, in pixels)",
+            sigma.lo,
+            sigma.hi,
+            last("k_gauss_sigma", sigma.default),
+            0.1,
+            key="k_gauss_sigma",
+            disabled=_locked("sigma"),
         )
         keep("k_gauss_size", size), keep("k_gauss_sigma", sigma)
     return K.library(size, sigma)[name]
@@ -211,12 +144,27 @@ def pick_kernel() -> K.Kernel | None:
 
 def pick_settings() -> Settings:
     padding = st.selectbox(
-        "Border (padding)", PADDINGS, last_index("k_padding", PADDINGS), format_func=PADDING_LABELS.get, key="k_padding"
+        "Border (padding)",
+        PADDINGS,
+        last_index("k_padding", PADDINGS),
+        format_func=PADDING_LABELS.get,
+        key="k_padding",
+        disabled=_locked("padding"),
     )
-    stride = st.number_input("Stride (1-4)", 1, 4, last("k_stride", 1), key="k_stride")
-    convolve = st.toggle("Flip the kernel (true convolution)", last("k_flip", False), key="k_flip")
+    f = L.field_of(PAGE, "stride")
+    lo, hi = int(f.lo), int(f.hi)
+    stride = st.number_input(
+        f"Stride ({lo}-{hi})", lo, hi, last("k_stride", f.default), key="k_stride", disabled=_locked("stride")
+    )
+    convolve = st.toggle(
+        "Flip the kernel (true convolution)", last("k_flip", False), key="k_flip", disabled=_locked("flip")
+    )
     raw = st.toggle(
-        "Raw output values", last("k_raw", True), key="k_raw", help="Off: the output rescaled to a 0-255 picture."
+        "Raw output values",
+        last("k_raw", True),
+        key="k_raw",
+        help="Off: the output rescaled to a 0-255 picture.",
+        disabled=_locked("raw"),
     )
     for k, v in (("k_padding", padding), ("k_stride", stride), ("k_flip", convolve), ("k_raw", raw)):
         keep(k, v)
@@ -233,6 +181,7 @@ def pick_view() -> str:
         horizontal=True,
         key="k_view",
         help="The kernel and border settings apply to the first two views; pooling has its own.",
+        disabled=_locked("view"),
     )
     return keep("k_view", view)
 
