@@ -8,6 +8,7 @@ from cnn_core.nn.keras_check import check_with_keras  # imports TensorFlow only 
 from ui import address, state
 from ui.architecture.figures import activation_curves, cost_bars, cost_summary
 from ui.architecture.inputs import PAGE, address_values, apply_address, architecture_editor, edited_architecture
+from ui.architecture.planes import planes
 from ui.architecture.sections import show_keras_check, show_table, show_totals
 from ui.architecture.text import activation_caption, activation_summary, show_answers
 from ui.figures import diagram_summary, network_diagram
@@ -46,6 +47,9 @@ st.plotly_chart(network_diagram(table, arch.input_shape), width="stretch", confi
 st.caption(diagram_summary(table, arch.input_shape))
 st.plotly_chart(cost_bars(table), width="stretch", config={"displayModeBar": False})
 st.caption(cost_summary(table))
+
+st.subheader("The planes of layer 1 (Q19)")
+planes()  # real planes of a sample digit beside the answer to Q19 (NumPy, no TensorFlow)
 
 st.subheader("Activation functions")
 used = layers_by_activation(arch)

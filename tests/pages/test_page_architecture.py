@@ -184,7 +184,9 @@ def test_the_diagram_is_the_homes_one_colour_per_kind_with_a_legend():
     for spec in (diagram.proto.spec, costs.proto.spec):
         assert COLOURS["AveragePooling2D"] in spec and COLOURS["MaxPooling2D"] in spec
     home = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    home_spec = home.get("plotly_chart")[0].proto.spec
+    home_spec = next(
+        c.proto.spec for c in home.get("plotly_chart") if '"name":"Input"' in c.proto.spec.replace(" ", "")
+    )
     for kind in ("Input", "Conv2D", "MaxPooling2D", "Flatten", "Dense"):
         assert f'"name":"{kind}"' in home_spec.replace(" ", "") and COLOURS[kind] in home_spec
     assert "AveragePooling2D" not in home_spec  # the seed has none: its legend lists only what it draws
@@ -243,3 +245,18 @@ def test_activation_curves_follow_the_editor():
     assert "Not used in this network: sigmoid, linear" in words
     assert any(c.value.startswith("elu: output above -1") for c in at.caption)
     assert at.session_state[state.ARCHITECTURE].conv_blocks[0].activation == "elu"
+
+
+def test_q19_shows_real_planes_of_a_sample_digit_without_tensorflow():
+    """The Q19 answer sits beside four first-layer planes and their filters, computed in NumPy."""
+    from cnn_core.samples import load_samples
+    from cnn_core.seed_facts import first_layer_map, load_facts
+
+    at = AppTest.from_file("../../app.py", default_timeout=60)
+    at.switch_page("app_pages/architecture.py").run()
+    assert not at.exception
+    at.slider(key="arch_q19_filter").set_value(5).run()
+    cap = next(c.value for c in at.caption if "through filters 5-8" in c.value)
+    s, f = load_samples(), load_facts()
+    top = max(first_layer_map(s.images[0], f, i).response.max() for i in range(4, 8))
+    assert f"0 to {top:.3g}" in cap

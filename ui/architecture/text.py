@@ -104,7 +104,7 @@ def show_answers() -> None:
     for title, body in _answers():
         with st.expander(title):
             st.markdown(body)
-            if title.startswith("Q19"):  # the planes themselves: real feature maps of a digit
+            if title.startswith("Q19"):  # the planes themselves: under "The planes of layer 1" below
                 link("draw", "See the real feature maps of a digit you draw (Draw page)", ":material/draw:")
 
 
