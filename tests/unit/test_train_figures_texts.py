@@ -67,3 +67,19 @@ def test_no_caption_names_a_fixed_line_colour():
 
 def test_the_article_31st_kernel_is_kernel_31_here():
     assert '"31st kernel"' in ARTICLE_NUMBERING and "#31" in ARTICLE_NUMBERING and "index 30" in ARTICLE_NUMBERING
+
+
+def test_q37_names_the_validation_accuracy_of_every_epoch_and_the_largest_gain():
+    from ui.train.text import _val_accuracy_path
+
+    history = [
+        {"epoch": 1, "val_accuracy": 0.90},
+        {"epoch": 2, "val_accuracy": 0.95},
+        {"epoch": 3, "val_accuracy": 0.96},
+        {"epoch": 4, "val_accuracy": 0.97, "partial": True},  # a cancelled epoch is not a full epoch's number
+    ]
+    text = _val_accuracy_path(history)
+    assert "epoch 1: 90.00%" in text and "epoch 3: 96.00%" in text and "epoch 4" not in text
+    assert "largest gain after the first epoch came at epoch 2 (+5.00 points)" in text
+    assert "the last epoch added +1.00" in text
+    assert _val_accuracy_path(history[:1]) == ""

@@ -159,7 +159,9 @@ def answers(job: jobs.Job | None, runs: dict) -> None:
     with st.expander("Q37. How does the validation accuracy change with the epochs?"):
         st.markdown(
             "It is the share of the held-back images the network gets right, and usually climbs fast and then "
-            f"levels off. {who_} ended "
+            "levels off. "
+            + _val_accuracy_path(n.history)
+            + f"{who_} ended "
             + (
                 f"at {_pct(last.get('val_accuracy'))} on validation and "
                 if last.get("val_accuracy") is not None and not last.get("partial")
@@ -171,3 +173,19 @@ def answers(job: jobs.Job | None, runs: dict) -> None:
                 else f"was not scored on the {N_TEST:,} test images (a cancelled run is scored only when you ask)."
             )
         )
+
+
+def _val_accuracy_path(history: list[dict]) -> str:
+    """Q37 in numbers: the validation accuracy after each full epoch, and the largest gain."""
+    acc = [
+        (h["epoch"], h["val_accuracy"]) for h in history if h.get("val_accuracy") is not None and not h.get("partial")
+    ]
+    if len(acc) < 2:
+        return ""
+    steps = ", ".join(f"epoch {e}: {_pct(a)}" for e, a in acc)
+    gains = [(acc[i][0], acc[i][1] - acc[i - 1][1]) for i in range(1, len(acc))]
+    e_best, g_best = max(gains, key=lambda eg: eg[1])
+    return (
+        f"Epoch by epoch: {steps}. The largest gain after the first epoch came at epoch {e_best} "
+        f"({g_best * 100:+.2f} points); the last epoch added {gains[-1][1] * 100:+.2f}. "
+    )
