@@ -208,7 +208,8 @@ def cost_note(table: ArchitectureTable, recipe: TrainingRecipe) -> bool:
     est = training_estimate(table, recipe)
     st.caption(
         f"Estimated cost on this server: about {est.memory_bytes / 2**20:,.0f} MB of memory and "
-        f"{est.epoch_seconds:,.0f} s per epoch ({est.macs_per_example:,} multiply-adds per image)."
+        f"{est.epoch_seconds:,.{0 if est.epoch_seconds >= 10 else 1}f} s per epoch "
+        f"({est.macs_per_example:,} multiply-adds per image)."
     )
     return False
 
