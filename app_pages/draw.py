@@ -5,9 +5,10 @@ import streamlit as st
 from cnn_core.data import SIDE
 from cnn_core.digits import BadDrawing, EmptyDrawing, NotADigit
 from cnn_core.nn.features import layer_rows, reader_for, warm_up
-from ui import models, state
+from ui import address, models, state
 from ui.draw import inputs, layers, sections
 from ui.draw.submit import submit_drawing
+from ui.errors import plain
 from ui.keep import keep, last
 
 st.title("Draw a digit")
@@ -15,6 +16,7 @@ st.write(
     "Draw a digit with the mouse (or a finger). The network reads it the moment you lift the pen: "
     f"below you see how the drawing becomes its {SIDE} x {SIDE} input, what it answers, and what every layer computed."
 )
+address.open_page(inputs.PAGE, inputs.apply_address)  # a lesson link's settings, before any widget
 
 choices = models.model_choices()
 active_id, _, _ = models.active_model()
@@ -32,6 +34,12 @@ PROMPT = "Draw a digit in the black square: the prediction appears when you lift
 
 @st.fragment
 def play():
+    link = st.container()  # "Copy link to this view", filled once every setting is known
+    read_and_show()
+    address.sync(inputs.PAGE, inputs.address_values(), link)  # the address follows every change
+
+
+def read_and_show():
     left, right = st.columns([1, 1.4], gap="large")
     with left:
         pic = inputs.picture()
@@ -77,6 +85,9 @@ def play():
     keep("draw_shared", shared)
     layers.layers(reading, rows, shared)
     st.subheader("Look closer: one feature map and its kernel")
+    note = inputs.place_focus(reading.layers)  # the layer and map a lesson link asked for
+    if note:
+        st.warning(plain(note), icon=":material/link_off:")
     layers.focus(reader_for(model), reading)
 
 

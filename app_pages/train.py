@@ -6,11 +6,11 @@ from cnn_core import jobs
 from cnn_core.formulas import layer_table
 from cnn_core.store.db import StoreError
 from cnn_core.store.runs import AlreadyTraining
-from ui import models, ownership, training
+from ui import address, models, ownership, training
 from ui.errors import plain
 from ui.resources import mnist_with_progress_bar
 from ui.teacher.leaderboard import learner_leaderboard
-from ui.train import experiments, progress
+from ui.train import experiments, inputs, progress
 from ui.train.inputs import architecture_picker, cost_note, keep_settings, quick_run_hint, recipe_controls
 from ui.train.sections import kernels_section, runs_section
 from ui.train.text import answers, answers_heading, precision_note
@@ -20,6 +20,8 @@ st.markdown(
     "Training shows the network labelled digits and nudges every weight to make its answers less wrong. "
     "It runs in the background: switch pages or reload, and this page picks it up again."
 )
+address.open_page(inputs.PAGE, inputs.apply_address)  # a lesson link's recipe, before any widget
+link = st.container()  # "Copy link to this view", filled once the recipe is chosen
 
 job = training.current_job()
 mine = ownership.can_control(job)
@@ -33,6 +35,7 @@ if not table.valid:
     st.error(f"This network cannot be built: {table.first_error.error} Fix it on the Architecture page.")
     st.stop()
 recipe = recipe_controls()
+address.sync(inputs.PAGE, inputs.address_values(recipe), link)
 refused = cost_note(table, recipe)
 st.caption(precision_note(job))
 

@@ -154,3 +154,41 @@ def test_evaluate_test_image_from_the_address_and_back_into_it():
     assert any("How test image #3 gets" in m.value for m in at.markdown)
     at.number_input(key="eval_image").set_value(7349).run()  # the default: nothing in the address
     assert "image" not in at.query_params and _link(at).endswith("/evaluate")
+
+
+def test_draw_address_opens_a_test_image_on_a_layer_and_map():
+    at = _open("draw", {"test": "7349", "layer": "conv2", "map": "5", "lock": "input", "key": KEY})
+    assert at.session_state[state.DRAW_TEST_IMAGE] == 7349
+    assert at.selectbox(key="draw_focus_layer").value == "conv2"
+    assert at.slider(key="draw_focus_map_conv2").value == 5
+    back = next(b for b in at.button if b.label == "Back to drawing")
+    assert back.disabled  # 'input' is fixed by the lesson
+    link = _link(at)
+    assert link.endswith("/draw?test=7349&layer=conv2&map=5&lock=input") and KEY not in link
+    at.slider(key="draw_focus_map_conv2").set_value(9).run()
+    assert at.query_params["map"] == "9" and at.query_params["key"] == KEY
+
+
+def test_draw_switches_and_stroke_from_the_address_and_a_layer_the_model_lacks():
+    at = _open("draw", {"off": "centre,normalise", "stroke": "30", "input": "draw"})
+    assert at.slider(key="draw_stroke").value == 30
+    assert at.session_state["kept:draw_steps"] == ["crop", "scale", "place"]
+    assert at.query_params["off"] == "centre,normalise" and at.query_params["stroke"] == "30"
+    at = _open("draw", {"test": "3", "layer": "conv9"})
+    assert any("no layer 'conv9'" in w.value.replace("\\", "") for w in at.warning)
+    assert at.selectbox(key="draw_focus_layer").value == "conv1"
+
+
+def test_train_address_sets_the_recipe_and_locks_what_it_names():
+    at = _open("train", {"optimizer": "sgd", "lr": "0.01", "momentum": "0.9", "batch": "100", "lock": "lr,batch"})
+    assert at.selectbox(key="train_optimizer").value == "sgd"
+    assert at.select_slider(key="train_lr").value == 0.01 and at.select_slider(key="train_lr").disabled
+    assert at.select_slider(key="train_batch").value == 128  # the nearest choice, with a note
+    assert any("batch size 100 is not one of the choices" in w.value.replace("\\", "") for w in at.warning)
+    assert at.select_slider(key="train_momentum").value == 0.9
+    assert not at.slider(key="train_epochs").disabled
+    at.slider(key="train_epochs").set_value(5).run()
+    assert at.query_params["epochs"] == "5"
+    assert _link(at).endswith("/train?optimizer=sgd&lr=0.01&epochs=5&batch=128&momentum=0.9&lock=lr,batch")
+    again = _reload(at, "train")
+    assert again.slider(key="train_epochs").value == 5 and again.select_slider(key="train_batch").value == 128

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import numpy as np
 import streamlit as st
 
-from cnn_core.digits import MAX_SIDE
+from cnn_core import lesson_links as L
+from cnn_core.digits import MAX_SIDE, STEPS
 from cnn_core.images import BadImage, decode_small
-from ui import resources, state
+from ui import address, resources, state
 from ui.errors import plain
 from ui.keep import keep, last
 
@@ -20,6 +21,9 @@ CANVAS_SIZE = 280
 CANVAS_GEN = "draw_canvas_gen"  # bumped by Clear: a new key gives a fresh, empty canvas
 CANVAS_PREFIX = "draw_canvas_"  # the canvas key is CANVAS_PREFIX + generation
 DRAW, UPLOAD = "Draw", "Upload a photo"
+PAGE = "draw"  # the page's name in lesson links (cnn_core.lesson_links)
+MODES = {"draw": DRAW, "upload": UPLOAD}  # address text -> the input control's option
+FOCUS_PENDING = "draw_focus_from_address"  # (layer, map) asked for by the address, placed by place_focus
 
 
 @dataclass
@@ -46,13 +50,15 @@ def canvas() -> DigitInput:
     """The drawing canvas (white on black), its stroke width slider and a Clear button."""
     from streamlit_drawable_canvas import st_canvas  # registers its assets: needs a running app
 
+    f = L.field_of(PAGE, "stroke")
     width = st.slider(
         "Stroke width",
-        8,
-        40,
-        last("draw_stroke", 22),
+        int(f.lo),
+        int(f.hi),
+        last("draw_stroke", f.default),
         help="Thicker strokes look more like MNIST's pen.",
         key="draw_stroke",
+        disabled=address.locked(PAGE, "stroke"),
     )
     keep("draw_stroke", width)
     result = st_canvas(
@@ -91,7 +97,9 @@ def _back_to_drawing() -> None:
 
 def test_image(index: int) -> DigitInput:
     """MNIST test image `index`, sent from the Evaluate page, with a button back to drawing."""
-    st.button("Back to drawing", icon=":material/draw:", on_click=_back_to_drawing)
+    st.button(
+        "Back to drawing", icon=":material/draw:", on_click=_back_to_drawing, disabled=address.locked(PAGE, "input")
+    )
     try:
         image, label = resources.samples().by_test_index(index)
     except KeyError:
@@ -112,6 +120,49 @@ def picture() -> DigitInput:
     index = st.session_state.get(state.DRAW_TEST_IMAGE)
     if index is not None:
         return test_image(int(index))
-    mode = st.segmented_control("Input", [DRAW, UPLOAD], default=last("draw_source", DRAW), key="draw_source") or DRAW
-    keep("draw_source", mode)
-    return canvas() if mode == DRAW else upload()
+    mode = st.segmented_control(
+        "Input",
+        [DRAW, UPLOAD],
+        default=last("draw_source", DRAW),
+        key="draw_source",
+        disabled=address.locked(PAGE, "input"),
+    )
+    keep("draw_source", mode or DRAW)
+    return canvas() if (mode or DRAW) == DRAW else upload()
+
+
+def apply_address(v: dict) -> list[str]:
+    """A lesson link's settings into the page's widgets, before they are drawn."""
+    address.set_widget("draw_source", MODES[v["input"]])
+    address.set_widget("draw_stroke", v["stroke"])
+    address.set_widget("draw_steps", [s for s in STEPS if s not in v["off"]])
+    st.session_state[state.DRAW_TEST_IMAGE] = v["test"]
+    st.session_state[FOCUS_PENDING] = (v["layer"], v["map"])
+    return []
+
+
+def place_focus(layers: dict) -> str | None:
+    """Select the address's layer and feature map once the model's `layers` ({name: output}) are known;
+    a note when the model has no such layer."""
+    layer, n = st.session_state.pop(FOCUS_PENDING, (None, None))
+    names = [name for name, out in layers.items() if out.ndim == 3]
+    if layer is None or not names:
+        return None
+    if layer not in names:
+        return f"This model has no layer '{layer}' with feature maps (it has {', '.join(names)})."
+    st.session_state["draw_focus_layer"] = layer
+    st.session_state[f"draw_focus_map_{layer}"] = min(n or 1, layers[layer].shape[-1])
+    return None
+
+
+def address_values() -> dict:
+    """The page's settings as the address holds them (cnn_core.lesson_links' names and values)."""
+    layer = st.session_state.get("draw_focus_layer")
+    return {
+        "input": {label: name for name, label in MODES.items()}.get(last("draw_source", DRAW), "draw"),
+        "stroke": last("draw_stroke", L.field_of(PAGE, "stroke").default),
+        "test": st.session_state.get(state.DRAW_TEST_IMAGE),
+        "off": tuple(s for s in STEPS if s not in last("draw_steps", STEPS)),
+        "layer": layer,
+        "map": st.session_state.get(f"draw_focus_map_{layer}") if layer else None,
+    }

@@ -20,7 +20,17 @@ from cnn_core.architecture import (
 from cnn_core.costs import training_estimate, training_refusal
 from cnn_core.data import N_TRAIN
 from cnn_core.formulas import ArchitectureTable, batches_per_epoch, layer_table
-from ui import state
+from cnn_core.recipe_choices import (
+    BATCH_SIZES,
+    CONSTANT_CHOICES,
+    EPOCHS,
+    LEARNING_RATES,
+    SEEDS,
+    TRAIN_SIZE_DEFAULT,
+    TRAIN_SIZES,
+    VALIDATION,
+)
+from ui import address, state
 
 FROM_ARCH_PAGE = "edited on the Architecture page"
 OPTIMIZER_NAMES = {
@@ -32,43 +42,34 @@ OPTIMIZER_NAMES = {
     "nadam": "Nadam",
 }
 LOSS_NAMES = {"categorical_crossentropy": "categorical cross-entropy", "mean_squared_error": "mean squared error"}
-LEARNING_RATES = (1e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 10.0, 100.0)
-BATCH_SIZES = (8, 16, 32, 64, 128, 256, 512, 1024)
-TRAIN_SIZES = (2000, 10000, N_TRAIN)
-EPOCHS = (1, 20)  # the epochs slider's minimum and maximum
+PAGE = "train"  # the page's name in lesson links (cnn_core.lesson_links)
 
-
-def _with_default(options: tuple[float, ...], name: str) -> tuple[float, ...]:
-    """The choices for constant `name`, always including the recipe's (Keras') default."""
-    return tuple(sorted({*options, getattr(SEED_RECIPE, name)}))
-
-
-# Each constant: its label, its choices (the default always among them), and why a learner would move it.
+# Each constant: its label, its choices (cnn_core.recipe_choices), and why a learner would move it.
 CONSTANTS = {
     "momentum": (
         "Momentum",
-        _with_default((0.0, 0.5, 0.8, 0.9, 0.95, 0.99), "momentum"),
+        CONSTANT_CHOICES["momentum"],
         "the fraction of the last step carried into the next: 0 is plain gradient descent; near 1 the steps "
         "build speed along a valley's floor (watch it on the Optimisers page).",
     ),
     "rho": (
         "rho",
-        _with_default((0.5, 0.8, 0.9, 0.95, 0.99, 0.999), "rho"),
+        CONSTANT_CHOICES["rho"],
         "how slowly RMSprop's average of squared gradients forgets; each weight's step is divided by its root.",
     ),
     "beta_1": (
         "beta_1",
-        _with_default((0.0, 0.5, 0.8, 0.9, 0.95, 0.99), "beta_1"),
+        CONSTANT_CHOICES["beta_1"],
         "how slowly the average of gradients (the momentum-like part) forgets; 0 keeps only the last gradient.",
     ),
     "beta_2": (
         "beta_2",
-        _with_default((0.9, 0.99, 0.995, 0.999, 0.9999), "beta_2"),
+        CONSTANT_CHOICES["beta_2"],
         "how slowly the average of squared gradients (the RMSprop-like part) forgets.",
     ),
     "epsilon": (
         "epsilon",
-        _with_default((1e-10, 1e-8, 1e-7, 1e-6, 1e-4, 1e-2, 1.0), "epsilon"),
+        CONSTANT_CHOICES["epsilon"],
         "a small number added to a square root in the step's denominator so it never divides by 0; "
         "a large one makes the step more like plain gradient descent.",
     ),
@@ -106,7 +107,7 @@ DEFAULTS = {
     "train_epochs": SEED_RECIPE.epochs,
     "train_batch": SEED_RECIPE.batch_size,
     "train_val": SEED_RECIPE.validation_split,
-    "train_size": 10000,  # a quick classroom default; the whole set is one click away
+    "train_size": TRAIN_SIZE_DEFAULT,
     "train_seed": SEED_RECIPE.seed,
     **{f"train_{name}": getattr(SEED_RECIPE, name) for name in CONSTANTS},
 }
@@ -141,7 +142,9 @@ def optimizer_constants(optimizer: str) -> dict[str, float]:
         )
         for name in names:
             label, options, why = CONSTANTS[name]
-            st.select_slider(label, options, format_func=lambda v: f"{v:g}", key=f"train_{name}")
+            st.select_slider(
+                label, options, format_func=lambda v: f"{v:g}", key=f"train_{name}", disabled=_locked(name)
+            )
             _why(why)
     saved = st.session_state.get(SAVED, DEFAULTS)
     return {
@@ -158,26 +161,46 @@ def recipe_controls() -> TrainingRecipe:
     """Widgets for every field of the TrainingRecipe (call keep_settings() first), defaults from SEED_RECIPE."""
     c1, c2, c3 = st.columns(3)
     with c1:
-        optimizer = st.selectbox("Optimizer", OPTIMIZERS, format_func=OPTIMIZER_NAMES.get, key="train_optimizer")
+        optimizer = st.selectbox(
+            "Optimizer",
+            OPTIMIZERS,
+            format_func=OPTIMIZER_NAMES.get,
+            key="train_optimizer",
+            disabled=_locked("optimizer"),
+        )
         _why("the rule that turns each batch's gradient into a weight update; compare them in the runs table.")
-        lr = st.select_slider("Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="train_lr")
+        lr = st.select_slider(
+            "Learning rate", LEARNING_RATES, format_func=lambda v: f"{v:g}", key="train_lr", disabled=_locked("lr")
+        )
         _why("the step size: too small learns slowly, too big overshoots (try 10 or 100 to see the loss blow up).")
-        loss = st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key="train_loss")
+        loss = st.selectbox("Loss", LOSSES, format_func=LOSS_NAMES.get, key="train_loss", disabled=_locked("loss"))
         _why("what training minimises; cross-entropy punishes a confident wrong answer hardest (Q32).")
         constants = optimizer_constants(optimizer)
     with c2:
-        epochs = st.slider("Epochs", EPOCHS[0], EPOCHS[1], key="train_epochs")
+        epochs = st.slider("Epochs", EPOCHS[0], EPOCHS[1], key="train_epochs", disabled=_locked("epochs"))
         _why("one epoch shows every training image once; more epochs keep improving until they overfit (Q33).")
-        batch = st.select_slider("Batch size", BATCH_SIZES, key="train_batch")
+        batch = st.select_slider("Batch size", BATCH_SIZES, key="train_batch", disabled=_locked("batch"))
         _why("images averaged per weight update: bigger is faster per image but takes fewer, smoother steps (Q34).")
-        val = st.slider("Validation split", 0.05, 0.5, step=0.05, key="train_val")
+        val = st.slider(
+            "Validation split",
+            VALIDATION[0],
+            VALIDATION[1],
+            step=VALIDATION[2],
+            key="train_val",
+            disabled=_locked("val"),
+        )
         _why("images held back from training, to measure how well the network does on digits it never learned.")
     with c3:
         size = st.radio(
-            "Training images", TRAIN_SIZES, horizontal=True, format_func=lambda n: f"{n:,}", key="train_size"
+            "Training images",
+            TRAIN_SIZES,
+            horizontal=True,
+            format_func=lambda n: f"{n:,}",
+            key="train_size",
+            disabled=_locked("size"),
         )
         _why(f"fewer images train faster for a quick class experiment; all {N_TRAIN:,} give the best network.")
-        seed = st.number_input("Random seed", 0, 2**31 - 1, step=1, key="train_seed")
+        seed = st.number_input("Random seed", *SEEDS, step=1, key="train_seed", disabled=_locked("seed"))
         _why("fixes the starting weights and shuffling, so the same settings give the same run again.")
         steps = batches_per_epoch(size, batch, val)
         st.metric("Batches per epoch", f"{steps:,}", help="ceil(training images after the validation split / batch)")
@@ -197,6 +220,37 @@ def recipe_controls() -> TrainingRecipe:
         seed=int(seed),
         **constants,
     )
+
+
+# The address's names (cnn_core.lesson_links, page "train") -> the widgets' keys and the recipe's fields.
+ADDRESS = {
+    "optimizer": ("train_optimizer", "optimizer"),
+    "lr": ("train_lr", "learning_rate"),
+    "loss": ("train_loss", "loss"),
+    "epochs": ("train_epochs", "epochs"),
+    "batch": ("train_batch", "batch_size"),
+    "val": ("train_val", "validation_split"),
+    "size": ("train_size", "train_size"),
+    "seed": ("train_seed", "seed"),
+    **{name: (f"train_{name}", name) for name in CONSTANTS},
+}
+
+
+def _locked(name: str) -> bool:
+    return address.locked(PAGE, name)
+
+
+def apply_address(values: dict) -> list[str]:
+    """A lesson link's recipe into the widgets (and their saved values) before they are drawn."""
+    saved = st.session_state.setdefault(SAVED, dict(DEFAULTS))
+    for name, (key, _) in ADDRESS.items():
+        st.session_state[key] = saved[key] = values[name]
+    return []
+
+
+def address_values(recipe: TrainingRecipe) -> dict:
+    """The recipe as the address holds it (cnn_core.lesson_links' names)."""
+    return {name: getattr(recipe, field) for name, (_, field) in ADDRESS.items()}
 
 
 def cost_note(table: ArchitectureTable, recipe: TrainingRecipe) -> bool:
