@@ -1,4 +1,5 @@
-"""The store's tables (SQLAlchemy 2 ORM): classes, learners, runs with their progress and models, drawings.
+"""The store's tables (SQLAlchemy 2 ORM): classes, learners, runs with their progress and models, drawings,
+lesson links.
 
 Times are Unix seconds (float). Arrays are stored as bytes (`.npy` for kernels, raw uint8 for drawings);
 the trained network as its `.weights.h5` bytes, rebuilt into the run's architecture on demand (no
@@ -147,3 +148,18 @@ class Setting(Base):
     __tablename__ = "settings"
     key: Mapped[str] = mapped_column(String(40), primary_key=True)
     value: Mapped[dict] = mapped_column(JSON)
+
+
+class Lesson(Base):
+    """A lesson link a teacher saved for a class: a page and its settings ('kernels?kernel=sobel-x&stride=2',
+    cnn_core.lesson_links), never anyone's identity. `pushed_at`: when it was last sent to the class's
+    learners, whose pages then offer to open it."""
+
+    __tablename__ = "lessons"
+    __table_args__ = (Index("lessons_class", "class_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(80))
+    link: Mapped[str] = mapped_column(String(2100))
+    created: Mapped[float] = mapped_column(Float)
+    pushed_at: Mapped[float | None] = mapped_column(Float, nullable=True)
