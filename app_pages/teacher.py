@@ -3,7 +3,7 @@ own handwriting, export and delete. Guarded by the server's teacher key."""
 
 import streamlit as st
 
-from ui.teacher import guard, inputs, live, sections
+from ui.teacher import guard, inputs, lessons, live, sections
 
 st.title("Teach a class")
 if not guard.unlocked():
@@ -22,6 +22,7 @@ if room is None:
 sections.join_panel(room)
 sections.leaderboard_switch(room)
 live.live_class(room.id)
+lessons.lesson_links_section(room)  # send the class to one view
 
 rows = sections.class_runs(room.id)
 drawn = sections.class_drawings(room)

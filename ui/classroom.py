@@ -1,4 +1,5 @@
-"""Joining a class from its link (`?class=<code>`), and the sidebar line saying who you are.
+"""Joining a class from its link (`?class=<code>`), the sidebar line saying who you are, and the lesson
+the teacher pushed to the class (a sidebar offer to open it, checked every LESSON_POLL_SECONDS).
 
 A join link opens a short form (a nickname) in front of whatever page it names; once joined, the
 learner's private token replaces the class code in the address, so a reload keeps who they are.
@@ -8,13 +9,15 @@ from __future__ import annotations
 
 import streamlit as st
 
-from cnn_core.store import learners
+from cnn_core.store import learners, lessons
 from cnn_core.store.db import StoreError
-from ui import ownership
+from ui import address, ownership
 from ui.errors import plain
 from ui.store import store
 
 CLASS_PARAM = "class"
+LESSON_SEEN = "lesson_seen"  # session_state: (id, pushed_at) of the pushed lesson this learner opened or put off
+LESSON_POLL_SECONDS = 10
 
 
 def handle_join_link() -> None:
@@ -75,8 +78,32 @@ def who_am_i() -> None:
             f"You are **{plain(me.nickname)}** in class **{plain(room.name)}**. Your runs and drawings are kept; "
             "this tab's address is your private link (do not share it)."
         )
+        lesson_offer(room.id)
     else:
         st.caption(
             "Your runs are kept under a private address: bookmark this page to come back to them later "
             "(anyone with that address can act as you, so keep it to yourself)."
         )
+
+
+def _seen(lesson) -> None:
+    st.session_state[LESSON_SEEN] = (lesson.id, lesson.pushed_at)
+
+
+@st.fragment(run_every=LESSON_POLL_SECONDS)
+def lesson_offer(class_id: int) -> None:
+    """'Your teacher shared: <name>' with Open it / Not now, while the class's latest push is new to this
+    session. Opening it is always the learner's click: nothing moves them away from what they are doing."""
+    try:
+        lesson = lessons.pushed(store(), class_id)
+    except StoreError:
+        return  # the database is away for a moment: the next check will tell
+    if lesson is None or st.session_state.get(LESSON_SEEN) == (lesson.id, lesson.pushed_at):
+        return
+    with st.container(border=True):
+        st.markdown(f"Your teacher shared: **{plain(lesson.name)}**")
+        left, right = st.columns(2)
+        if left.button("Open it", type="primary", icon=":material/open_in_browser:", key="lesson_open"):
+            _seen(lesson)
+            address.open_lesson(lesson.link, {ownership.KEY_PARAM: ownership.owner_key()})
+        right.button("Not now", key="lesson_later", on_click=_seen, args=(lesson,))  # then it is drawn no more

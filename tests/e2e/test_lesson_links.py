@@ -147,3 +147,47 @@ def test_a_lock_flag_disables_its_controls_until_unlocked(page):
     expect(kernel).to_be_enabled()
     expect(stride).to_be_enabled()
     assert "lock" not in _query(page)
+
+
+def test_back_button_goes_back_one_change(page):
+    _kernels(page)
+    stride = page.get_by_label("Stride (1-4)")
+    for value in ("2", "3"):
+        stride.fill(value)
+        stride.press("Enter")
+        wait_idle(page)
+        _wait_query(page, stride=value)
+    page.go_back()
+    _wait_query(page, stride="2")
+    wait_idle(page)
+    expect(page.get_by_label("Stride (1-4)")).to_have_value("2")
+    page.get_by_text("floor((28 - 3 + 0) / 2) + 1 = 13").first.wait_for()
+
+
+def test_a_pushed_lesson_is_offered_and_opened_without_losing_the_learner(page):
+    from cnn_core.store import learners, lessons
+    from cnn_core.store.migrate import open_store
+
+    store = open_store()
+    try:
+        room = learners.create_class(store, "Pushed lessons")
+        _, token = learners.join(store, room.code, "Grace")
+        open_page(page, "")
+        open_page(page, f"data?key={token}")
+        sidebar = page.get_by_test_id("stSidebar")
+        expect(sidebar.get_by_text("Grace")).to_be_visible()
+        lesson = lessons.save(store, room.id, "Sobel y, stride 2", "kernels?kernel=sobel-y&stride=2&lock=stride")
+        lessons.push(store, lesson.lesson.id)
+    finally:
+        store.dispose()
+    expect(sidebar.get_by_text("Your teacher shared:")).to_be_visible(timeout=30_000)  # checked every 10 s
+    assert "/data" in page.url  # offered, not moved
+    sidebar.get_by_role("button", name="Open it").click()
+    page.get_by_text("Output of ", exact=False).first.wait_for()
+    wait_idle(page)
+    assert "/kernels" in page.url and _query(page)["key"] == token
+    expect(page.get_by_role("combobox", name="Kernel")).to_have_value("Sobel y")
+    expect(page.get_by_label("Stride (1-4)")).to_have_value("2")
+    expect(page.get_by_label("Stride (1-4)")).to_be_disabled()
+    expect(sidebar.get_by_text("Grace")).to_be_visible()
+    assert sidebar.get_by_text("Your teacher shared:").count() == 0
