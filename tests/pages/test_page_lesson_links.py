@@ -192,3 +192,29 @@ def test_train_address_sets_the_recipe_and_locks_what_it_names():
     assert _link(at).endswith("/train?optimizer=sgd&lr=0.01&epochs=5&batch=128&momentum=0.9&lock=lr,batch")
     again = _reload(at, "train")
     assert again.slider(key="train_epochs").value == 5 and again.select_slider(key="train_batch").value == 128
+
+
+def test_fixing_settings_in_the_copied_link_does_not_fix_them_here():
+    at = _open("kernels", {"kernel": "sharpen"})
+    at.multiselect(key="address_fix_kernels_").set_value(["kernel", "padding"]).run()
+    assert _link(at).endswith("/kernels?kernel=sharpen&lock=kernel,padding")
+    assert not at.selectbox(key="k_kernel").disabled and "lock" not in at.query_params
+
+
+JUNK = ["", "-1", "1e999", "nan", "99999999999999", "<script>x</script>", "c", "c1k1s1-p9/" * 20, "[a](b)", "é" * 30]
+
+
+@pytest.mark.parametrize("page", ["kernels", "architecture", "data", "train", "draw"])
+def test_fuzzed_addresses_never_break_a_page(page):
+    import random
+
+    from cnn_core import lesson_links
+
+    rng = random.Random(page)
+    names = [f.name for f in lesson_links.SCHEMAS[page]] + ["lock", "zzz"]
+    for _ in range(3):
+        params = {n: rng.choice(JUNK) for n in rng.sample(names, min(5, len(names)))}
+        at = _open(page, params)  # asserts no exception
+        assert not at.error, [e.value for e in at.error]
+        shown = " ".join(w.value for w in at.warning)
+        assert "<script>" not in shown
