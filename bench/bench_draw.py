@@ -173,19 +173,21 @@ def compare(before_root: str, rounds: int = BROWSER_STROKES) -> tuple[list[float
     the code before a change, waited on with READY_BEFORE_SOFTMAX) and this checkout (READY). Returns the
     (before, after) times in ms, the warm-up stroke of each left out.
 
-    python -m bench.bench_draw --before /path/to/old/checkout
+    python -m bench.bench_draw --before /path/to/old/checkout [rounds]
     """
+    import tempfile
     from pathlib import Path
 
     import tests.support.server as srv
 
+    db = Path(tempfile.mkdtemp(prefix="bench-draw-"))  # each app its own store: their schemas may differ
     here = srv.ROOT
     try:
         srv.ROOT = Path(before_root)  # AppServer starts the app found in srv.ROOT
-        old = srv.AppServer().start()
+        old = srv.AppServer(env={"CNN_EXPLAINER_DB": f"sqlite:///{db / 'before.sqlite3'}"}).start()
     finally:
         srv.ROOT = here
-    new = srv.AppServer().start()
+    new = srv.AppServer(env={"CNN_EXPLAINER_DB": f"sqlite:///{db / 'after.sqlite3'}"}).start()
     times: dict[str, list[float]] = {"before": [], "after": []}
     try:
         with srv.browser() as b:
@@ -210,8 +212,8 @@ def run() -> list[Row]:
 if __name__ == "__main__":
     import sys
 
-    if len(sys.argv) == 3 and sys.argv[1] == "--before":
-        before, after = compare(sys.argv[2])
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "--before":  # --before DIR [ROUNDS]
+        before, after = compare(sys.argv[2], *(int(a) for a in sys.argv[3:]))
         print(f"before: p50 {p50(before):.0f} ms, p95 {p95(before):.0f} ms ({len(before)} strokes)")
         print(f"after:  p50 {p50(after):.0f} ms, p95 {p95(after):.0f} ms ({len(after)} strokes)")
         print(f"ratio after/before p50: {p50(after) / p50(before):.3f}")

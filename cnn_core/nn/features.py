@@ -67,7 +67,8 @@ class Reading:
 
 
 class FeatureReader:
-    """Prediction + all layer outputs + saliency for one Keras Sequential CNN, in one compiled call."""
+    """Prediction, logits, all layer outputs, conv maps before activation and saliency of one Keras
+    Sequential CNN, in one compiled call."""
 
     def __init__(self, model: keras.Model):
         self.model = model

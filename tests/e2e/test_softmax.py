@@ -15,8 +15,10 @@ TABLE = "table[aria-label='softmax step by step']"
 
 
 def _loss(page) -> tuple[int, float, float]:
-    """(k, p_k, loss) from the loss sentence on the page."""
-    text = page.get_by_text("Cross-entropy loss if the true digit were").first.inner_text()
+    """(k, p_k, loss) from the one loss sentence the page shows (the picked digit's)."""
+    shown = page.locator(".cnn-lines > p:visible")
+    expect(shown).to_have_count(1)
+    text = shown.inner_text()
     m = LOSS.search(text)
     assert m, text
     return int(m.group(1)), _number(m.group(2)), _number(m.group(3))
@@ -46,15 +48,18 @@ def test_softmax_and_the_loss_of_a_drawn_digit(page):
     expect(page.get_by_text("The sum of the exponentials:")).to_be_visible()
     expect(page.get_by_text("Why subtract the largest score")).to_be_visible()
 
+    expect(page.locator("fieldset.cnn-w input[type=radio]").nth(7)).to_be_checked()  # starts on the prediction
     k, p, loss = _loss(page)
     assert k == 7 and loss < 1 and math.isclose(loss, -math.log(probs[7]), abs_tol=0.006)
     wrong = min(range(10), key=probs.__getitem__)  # the digit the model finds least likely
-    radios = page.locator("[data-testid='stRadio']").filter(has_text="What if the true digit were")
-    radios.get_by_text(str(wrong), exact=True).click()
+    page.locator("fieldset.cnn-w .cnn-pick label").nth(wrong).click()  # picked in the browser, no rerun
     expect(page.get_by_text(f"Cross-entropy loss if the true digit were {wrong}")).to_be_visible(timeout=15_000)
+    expect(page.get_by_text("Cross-entropy loss if the true digit were 7")).to_be_hidden()
     wait_idle(page)
     k2, p2, loss2 = _loss(page)
     assert k2 == wrong and loss2 > loss + 5
+    bar = page.locator(".cnn-l > div").nth(wrong).locator("i")
+    assert bar.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(228, 87, 46)"  # its bar is highlighted
     assert math.isclose(p2, probs[wrong], rel_tol=1e-3)
     assert math.isclose(loss2, -math.log(probs[wrong]), abs_tol=0.01)
     expect(page.locator(METRIC).first).to_have_text("7")  # the drawing and its prediction stay

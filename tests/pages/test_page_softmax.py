@@ -4,6 +4,8 @@ Expected numbers come from the Keras model itself (its softmax output, its conv 
 weights through tf.nn.conv2d), never from the code under test.
 """
 
+import re
+
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -32,13 +34,18 @@ def draw():
     return app
 
 
-def _what_if(at):
-    return next(r for r in at.radio if r.label == WHAT_IF)
+def _picked(at) -> int:
+    """The digit whose radio button starts checked in the what-if picker."""
+    body = html_of(at)
+    assert f"<legend>{WHAT_IF}" in body
+    return int(re.search(r'<input type="radio" name="cnn-[a-z0-9-]+" id="cnn-[a-z0-9-]+-(\d)" checked>', body).group(1))
 
 
-def _loss(at) -> tuple[int, float]:
-    m = LOSS.search(html_of(at))
-    return int(m.group(1)), number(m.group(3))
+def _losses(at) -> dict[int, float]:
+    """The loss written for every possible true digit (all ten are on the page; CSS shows the picked one)."""
+    found = {int(m.group(1)): number(m.group(3)) for m in LOSS.finditer(html_of(at))}
+    assert sorted(found) == list(range(10))
+    return found
 
 
 def _keras_losses(model, x: np.ndarray) -> np.ndarray:
@@ -60,15 +67,12 @@ def test_draw_shows_scores_exponentials_probabilities_and_the_loss(draw, samples
         assert f">{header}</th>" in body
     assert 'aria-label="loss for each possible true digit"' in body
     assert "<b>The sum of the exponentials:</b>" in body and "<b>Why subtract the largest score" in body
-    assert _what_if(draw).value == digit  # starts on the prediction
-    k, loss = _loss(draw)
-    assert k == digit and loss == pytest.approx(want[digit], abs=0.006)
+    assert _picked(draw) == digit  # starts on the prediction
+    losses = _losses(draw)
+    for k in range(10):
+        assert losses[k] == pytest.approx(want[k], abs=0.006), k
     other = int(np.argmax(want))  # the digit the model finds least likely: a confident wrong answer
-    _what_if(draw).set_value(other).run()
-    assert not draw.exception
-    k, loss = _loss(draw)
-    assert k == other and loss == pytest.approx(want[other], abs=0.006) and loss > want[digit] + 5
-    body = html_of(draw)
+    assert losses[other] > losses[digit] + 5
     assert "The loss for each possible true digit" in body and "Softmax on your digit, step by step" in body
     assert '<summary style="cursor:pointer">Q32. Which loss function should we choose?</summary>' in body
 
@@ -115,6 +119,8 @@ def test_draw_shows_a_map_before_and_after_relu(draw, samples, shipped_model):
 
 def _before_after_script(activation: str) -> None:
     """Draw's before/after view for map 1 of conv1 of a fresh one-block network with `activation`."""
+    import streamlit as st
+
     from cnn_core.architecture import Architecture, ConvBlock, DenseLayer
     from cnn_core.nn.features import reader_for
     from cnn_core.nn.model import build_model
@@ -122,7 +128,7 @@ def _before_after_script(activation: str) -> None:
     from ui.draw.activation import before_after
 
     arch = Architecture(conv_blocks=(ConvBlock(4, 3, activation=activation),), dense_layers=(DenseLayer(8),))
-    before_after(reader_for(build_model(arch)).read(load_samples().images[0] / 255.0), "conv1", 0)
+    st.html(before_after(reader_for(build_model(arch)).read(load_samples().images[0] / 255.0), "conv1", 0))
 
 
 @pytest.mark.parametrize(
@@ -147,19 +153,18 @@ def evaluate():
     return at
 
 
-def test_evaluate_starts_on_the_true_label_and_the_loss_follows_the_pick(evaluate, shipped_model, mnist):
+def test_evaluate_starts_on_the_true_label_and_gives_every_loss(evaluate, shipped_model, mnist):
     _, (x_test, y_test) = mnist
     i = evaluate.number_input[0].value
     want = _keras_losses(shipped_model, x_test[i] / 255.0)
     true = int(y_test[i])
-    assert _what_if(evaluate).value == true
-    k, loss = _loss(evaluate)
-    assert k == true and loss == pytest.approx(want[true], abs=0.006)
+    assert _picked(evaluate) == true
+    losses = _losses(evaluate)
+    for k in range(10):
+        assert losses[k] == pytest.approx(want[k], abs=0.006), k
     assert 'aria-label="softmax step by step"' in html_of(evaluate)
     assert f"Softmax on test image #{i}" in html_of(evaluate)
-    pick = (true + 1) % 10
-    _what_if(evaluate).set_value(pick).run()
-    k, loss = _loss(evaluate)
-    assert k == pick and loss == pytest.approx(want[pick], abs=0.006)
-    evaluate.number_input[0].set_value(0).run()  # another image: the selector starts on its label again
-    assert not evaluate.exception and _what_if(evaluate).value == int(y_test[0])
+    evaluate.number_input[0].set_value(0).run()  # another image: the picker starts on its label
+    assert not evaluate.exception and _picked(evaluate) == int(y_test[0])
+    want0 = _keras_losses(shipped_model, x_test[0] / 255.0)
+    assert _losses(evaluate)[int(y_test[0])] == pytest.approx(want0[int(y_test[0])], abs=0.006)

@@ -46,8 +46,8 @@ def sentence(act: str, e: ActivationEffect) -> str:
     )
 
 
-def before_after(reading: Reading, conv: str, j: int) -> None:
-    """Map j (0-based) of conv layer `conv`: the sums before its activation beside the layer's output."""
+def before_after(reading: Reading, conv: str, j: int) -> str:
+    """HTML: map j (0-based) of conv layer `conv`, the sums before its activation beside the layer's output."""
     before, after = reading.before[conv][..., j], reading.layers[conv][..., j]
     act = reading.activations[conv]
     lim = shared_limit(before, after)
@@ -60,8 +60,9 @@ def before_after(reading: Reading, conv: str, j: int) -> None:
         f"after {act}, what the next layer receives. Both use one colour scale, -{lim:.2f} (blue) through 0 "
         f"(white) to +{lim:.2f} (red), legend on the right. " + sentence(act, effect(before, after))
     )
-    img.show(  # one element: a few more Streamlit elements cost the browser layout time
-        f'<p style="margin:0 0 6px 0"><b>{html.escape(f"Before and after the activation: {conv} map {j + 1}")}</b></p>'
+    title = f"Before and after the activation: {conv} map {j + 1}"
+    return (
+        f'<p style="margin:0 0 6px 0"><b>{html.escape(title)}</b></p>'
         + img.side_by_side(left, right)
-        + f'<p style="font-size:0.85em;color:#6b6f76;margin-top:0.4em">{html.escape(caption)}</p>'
+        + img.note(caption)
     )

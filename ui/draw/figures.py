@@ -124,6 +124,11 @@ def row(pictures: list[np.ndarray], caption: str, gap: int = 8) -> str:
     return figure(GREY[out], caption, w)
 
 
+def note(text: str) -> str:
+    """A caption paragraph (plain text, escaped) to put under a figure inside the same HTML element."""
+    return f'<p style="font-size:0.85em;color:#6b6f76;margin:0.4em 0 0.8em 0">{html.escape(text)}</p>'
+
+
 def side_by_side(*parts: str) -> str:
     """HTML figures in one row (wrapping on narrow screens)."""
     cells = "".join(f'<div style="flex:1 1 300px">{p}</div>' for p in parts)

@@ -212,13 +212,12 @@ def focus(reader: FeatureReader, reading: Reading) -> None:
         n_in = k.shape[2]
         what = f"{k.shape[0]}x{k.shape[1]} weights for each of its {n_in} input map{'s' if n_in > 1 else ''}"
         parts.append(img.signed(kt, "weight", f"{conv} kernel {n}: {what}"))
-    img.show(img.side_by_side(*parts))
     src = "the previous layer's maps" if k is None or k.shape[2] > 1 else "the 28x28 input"
-    st.caption(
+    caption = (
         f"Left: map {n} of {name}. Right: the weights of kernel {n} of {conv}, one {k.shape[0] if k is not None else 0}"
         f"x{k.shape[1] if k is not None else 0} grid per channel of {src}, bias {bias:+.3f}; red weights reward "
         "brightness under them, blue weights penalise it."
         + (" Pooling has no weights: this map is the pooled copy of that kernel's output." if conv != name else "")
     )
-    if conv in reading.before:
-        activation.before_after(reading, conv, j)
+    after = activation.before_after(reading, conv, j) if conv in reading.before else ""
+    img.show(img.side_by_side(*parts) + img.note(caption) + after)  # one element: each costs the browser time

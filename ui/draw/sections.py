@@ -52,9 +52,9 @@ def prediction(reading: Reading, model_label: str) -> None:
             icon=":material/help:",
         )
     st.caption(f"Answered by: {model_label}.")
-    img.show(fig.probabilities(reading.probs, reading.digit))
     top = ", ".join(f"{d}: {reading.probs[d]:.1%}" for d in reading.ranked[:3])
-    st.caption(f"The ten output probabilities (they add up to 1). Highest three: {top}.")
+    caption = f"The ten output probabilities (they add up to 1). Highest three: {top}."
+    img.show(fig.probabilities(reading.probs, reading.digit) + img.note(caption))  # one element, not two
 
 
 def saliency(x, reading: Reading) -> None:
@@ -65,12 +65,14 @@ def saliency(x, reading: Reading) -> None:
     con = img.signed(
         reading.contrast, "gradient", f"Towards {reading.digit} (red) or towards {reading.runner_up} (blue)"
     )
-    img.show(img.side_by_side(sal, con))
-    st.caption(
-        f"Left: how strongly each of the 784 input pixels moves the score of {reading.digit} (the gradient of "
-        "that score with respect to the pixel: a saliency map), in hot colours over your grey digit. Right: the "
-        f"gradient of score({reading.digit}) minus score({reading.runner_up}), the runner-up; a red pixel made "
-        f"brighter would push the answer further towards {reading.digit}, a blue one towards {reading.runner_up}."
+    img.show(  # one element with its caption: each element costs the browser time after every drawing
+        img.side_by_side(sal, con)
+        + img.note(
+            f"Left: how strongly each of the 784 input pixels moves the score of {reading.digit} (the gradient of "
+            "that score with respect to the pixel: a saliency map), in hot colours over your grey digit. Right: the "
+            f"gradient of score({reading.digit}) minus score({reading.runner_up}), the runner-up; a red pixel made "
+            f"brighter would push the answer further towards {reading.digit}, a blue one towards {reading.runner_up}."
+        )
     )
 
 

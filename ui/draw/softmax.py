@@ -11,7 +11,6 @@ import math
 import re
 
 import numpy as np
-import streamlit as st
 
 from cnn_core.architecture import LOSSES, SEED_RECIPE
 from cnn_core.metrics import EPSILON
@@ -79,8 +78,7 @@ def _html(text: str, caption: bool = False) -> str:
     body = html.escape(text, quote=False)
     body = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", body)
     body = re.sub(r"`(.+?)`", r"<code>\1</code>", body)
-    style = ' style="font-size:0.85em;color:#6b6f76;margin:0.3em 0 1em 0"' if caption else ""
-    return f"<p{style}>{body}</p>"
+    return f'<p class="cnn-c">{body}</p>' if caption else f"<p>{body}</p>"
 
 
 INTRO = (
@@ -93,11 +91,11 @@ INTRO = (
 def section(
     logits: np.ndarray, default: int, key: str, subject: str, default_why: str, question: tuple[str, str] | None = None
 ) -> None:
-    """The softmax table, the sum, why the max is subtracted, and the what-if loss selector.
+    """The softmax table, the sum, why the max is subtracted, and the what-if loss picker, as HTML.
 
     `logits` (10,) raw scores; `default` the digit the selector starts on (`default_why` says which
     it is, e.g. "the prediction"); `key` a widget key prefix; `subject` names the picture; `question`
-    an optional (question, answer) that opens below the loss. Few elements: each one costs layout time.
+    an optional (question, answer) that opens below the loss.
     """
     s = softmax_steps(logits)
     caption = (
@@ -105,52 +103,44 @@ def section(
         f"{s.digit}), e raised to that, and that exponential's share of the sum, also drawn as a bar. "
         f"The highlighted row is the prediction, {s.digit}."
     )
-    img.show(
-        _html(INTRO)
+    img.show(  # one element: each Streamlit element costs the browser time after every drawing
+        bars.STYLE
+        + _html(INTRO)
         + bars.softmax_table(_rows(s), list(s.probs), s.digit, HEADERS)
         + _html(caption, caption=True)
         + _html(_sum_text(s))
         + _html(_why_max(s))
+        + _what_if(s, default, key, default_why, question)
     )
-    _what_if(logits, default, key, default_why, question)
 
 
-@st.fragment
-def _what_if(logits: np.ndarray, default: int, key: str, default_why: str, question: tuple[str, str] | None) -> None:
-    """The loss -log p_k for a chosen true digit k, and the loss for every k (its own fragment: no model call)."""
-    s = softmax_steps(logits)
-    losses = losses_for_each_label(logits)
-    k = st.radio(
-        WHAT_IF,
-        range(len(s.probs)),
-        index=default,
-        horizontal=True,
-        key=f"{key}_true_{default}",  # a new default (another prediction or image) starts on it again
-        help=f"Starts on {default_why}. The loss only looks at the probability the model gave the true digit.",
-    )
+def _what_if(s: SoftmaxSteps, default: int, key: str, default_why: str, question: tuple[str, str] | None) -> str:
+    """HTML: the loss -log p_k for whichever true digit k is picked (all ten computed), and the loss for every k."""
+    losses = losses_for_each_label(s.scores)
     d = s.digit
     worst = int(np.argmax(losses))
-    line = (
-        f"**Cross-entropy loss if the true digit were {k}: −log p{k} = −log({num(s.probs[k])}) = "
-        f"{loss_text(losses[k])}.** " + _verdict(s, losses, k)
-    )
+    lines = [
+        _html(
+            f"**Cross-entropy loss if the true digit were {k}: −log p{k} = −log({num(s.probs[k])}) = "
+            f"{loss_text(losses[k])}.** " + _verdict(s, losses, k)
+        )
+        for k in range(len(losses))
+    ]
     caption = (
         f"The loss for each possible true digit (−log of the probability the model gave it): {loss_text(losses[d])} "
         f"for {d}, the prediction, up to {losses[worst]:.2f} for {worst}. The highlighted bar is the digit "
         "picked above; the smaller the true digit's probability, the faster its loss grows."
     )
+    legend = f"{WHAT_IF} (it starts on {default_why}; the loss only looks at the probability given to the true digit)"
     opens = ""
     if question:
         opens = (
             '<details><summary style="cursor:pointer">'
             f"{html.escape(question[0])}</summary>{_html(question[1])}</details>"
         )
-    img.show(
-        _html(line)
-        + bars.loss_bars(losses, [loss_text(v) for v in losses], k, d)
-        + _html(caption, caption=True)
-        + opens
-    )
+    uid = "cnn-" + re.sub(r"[^a-z0-9]+", "-", f"{key}-{default}".lower())
+    chart = bars.loss_bars(losses, [loss_text(v) for v in losses], d)
+    return bars.what_if(uid, legend, default, lines, chart, _html(caption, caption=True)) + opens
 
 
 def _verdict(s: SoftmaxSteps, losses: np.ndarray, k: int) -> str:
