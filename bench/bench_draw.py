@@ -205,8 +205,42 @@ def compare(before_root: str, rounds: int = BROWSER_STROKES) -> tuple[list[float
     return times["before"], times["after"]
 
 
+BASELINE_COMMIT = "c50e00e"  # main before issue #12's softmax/activation views and #13's store (2026-11-27)
+
+
+def baseline_rows(commit: str = BASELINE_COMMIT, rounds: int = BROWSER_STROKES) -> list[Row]:
+    """#12's budget: the Draw page at most 10% slower than at `commit`, strokes alternated in one browser."""
+    import subprocess
+    import tempfile
+
+    from tests.support.server import ROOT
+
+    with tempfile.TemporaryDirectory(prefix="bench-draw-base-") as tmp:
+        subprocess.run(["git", "worktree", "add", "--detach", tmp, commit], cwd=ROOT, check=True, capture_output=True)
+        try:
+            before, after = compare(tmp, rounds)
+        finally:
+            subprocess.run(["git", "worktree", "remove", "--force", tmp], cwd=ROOT, capture_output=True)
+    ratio = p50(after) / p50(before)
+    return [
+        Row(
+            f"Draw: mouse release -> everything rendered, this code vs main at {commit} (alternated strokes)",
+            "ratio <= 1.10",
+            p50(after),
+            "ms",
+            p95(after),
+            baseline=round(p50(before), 1),
+            ratio=round(ratio, 3),
+            met=ratio <= 1.10,
+            notes=f"{len(after)} strokes each, one Chromium, each app its own database; before waits for what "
+            "that page drew (prediction, probabilities, pictures), after also for the softmax table, loss bars "
+            "and the before/after activation",
+        )
+    ]
+
+
 def run() -> list[Row]:
-    return model_rows() + browser_rows()
+    return model_rows() + browser_rows() + baseline_rows()
 
 
 if __name__ == "__main__":
