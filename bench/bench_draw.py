@@ -240,7 +240,7 @@ def baseline_rows(commit: str = BASELINE_COMMIT, rounds: int = BROWSER_STROKES) 
 
 
 def run() -> list[Row]:
-    return model_rows() + browser_rows() + baseline_rows()
+    return model_rows() + browser_rows()  # bench_draw_baseline.py compares with an older main
 
 
 if __name__ == "__main__":
