@@ -92,7 +92,7 @@ async def _learner(i: int, browser, url: str, until: float, res: Result, code: s
     page = await ctx.new_page()
     try:
         await _join(page, url, "draw", code, f"learner {i + 1}")
-        canvas = page.locator("canvas.upper-canvas")
+        canvas = page.locator("canvas.upper-canvas").last  # during a Clear the old canvas may linger a moment
         await canvas.wait_for(timeout=60_000)
         prompt = page.get_by_text("Draw a digit in the black square", exact=False)
         metric = page.locator("[data-testid='stMetric']", has_text="Prediction")
