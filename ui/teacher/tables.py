@@ -5,23 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-RUN_SHOWN = [
-    "nickname",
-    "run",
-    "state",
-    "progress",
-    "test accuracy",
-    "weights",
-    "optimizer",
-    "learning rate",
-    "batch",
-    "epochs",
-    "images",
-    "loss",
-    "val accuracy",
-    "seconds",
-    "precision",
-]
+from cnn_core.store import views
+
+RUN_SHOWN = [c for c in views.RUN_COLUMNS if c != "id"]  # the columns of the CSV export, less the run id
 SETTINGS = ["weights", "optimizer", "learning rate", "batch", "epochs", "images", "loss"]
 
 CONFIG = {
