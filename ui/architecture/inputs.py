@@ -149,14 +149,8 @@ def _conv_block(i: int) -> None:
         c2.number_input("Stride", *LIMITS.stride, step=1, key=conv_key(i, "stride"), disabled=_locked("stride"))
         c5, c6 = st.columns(2)
         c5.selectbox("Padding", PADDINGS, key=conv_key(i, "padding"), disabled=_locked("padding"))
-        act = c6.selectbox(
-            "Activation",
-            ACTIVATIONS,
-            key=conv_key(i, "activation"),
-            help=ACTIVATION_HELP,
-            disabled=_locked("activation"),
-        )
-        st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
+        with c6:
+            _activation(conv_key(i, "activation"))
         c3, c4 = st.columns(2)
         pool = c3.selectbox("Pooling", POOLS, key=conv_key(i, "pool"), disabled=_locked("pool"))
         c4.selectbox(
@@ -171,14 +165,13 @@ def _dense_layer(j: int) -> None:
     with st.container(border=True):
         st.markdown(f"**Dense {j}**")
         st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"), disabled=_locked("units"))
-        act = st.selectbox(
-            "Activation",
-            ACTIVATIONS,
-            key=dense_key(j, "activation"),
-            help=ACTIVATION_HELP,
-            disabled=_locked("activation"),
-        )
-        st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
+        _activation(dense_key(j, "activation"))
+
+
+def _activation(key: str) -> None:
+    """A layer's activation picker with its output range underneath (conv blocks and dense layers alike)."""
+    act = st.selectbox("Activation", ACTIVATIONS, key=key, help=ACTIVATION_HELP, disabled=_locked("activation"))
+    st.caption(f"{act}: output {MEANINGS[act].output} (curves below).")
 
 
 def _read() -> Architecture:

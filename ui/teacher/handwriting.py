@@ -1,7 +1,7 @@
 """The class's own test set: every labelled drawing, and how well models read them (on a button press).
 
-Models are called in batches directly (cnn_core.metrics.predict_in_batches), never predict(); the
-scoring is cnn_core.handwriting. TensorFlow is imported only when the teacher asks for a measurement.
+Models are called directly in batches (cnn_core.metrics.predict_in_batches), not through Keras' slow
+predict method; the scoring is cnn_core.handwriting. TensorFlow is imported only when the teacher asks for a measurement.
 """
 
 from __future__ import annotations
