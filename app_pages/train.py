@@ -38,6 +38,7 @@ recipe = recipe_controls()
 address.sync(inputs.PAGE, inputs.address_values(recipe), link)
 refused = cost_note(table, recipe)
 st.caption(precision_note(job))
+progress.executor_line()
 
 busy = training.busy()
 training.kept_runs_note()

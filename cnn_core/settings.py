@@ -6,6 +6,8 @@ CNN_EXPLAINER_MAX_PARAMS, _MAX_TRAIN_MB, _MAX_EPOCH_SECONDS  what one network ma
 CNN_EXPLAINER_MODEL_CACHE trained Keras models kept in memory at once
 CNN_EXPLAINER_RUNS_KEPT   training runs kept per learner in the store (default 20; older ones are deleted)
 CNN_DRAW_XLA              0 turns off XLA for the Draw page's model call (default on)
+CNN_EXPLAINER_DASK_SCHEDULER  tcp://host:8786: train on that Dask cluster (default: here, in this process)
+CNN_EXPLAINER_STALE_SECONDS   a run silent this long is marked interrupted (default 60)
 """
 
 from __future__ import annotations
@@ -115,3 +117,23 @@ def draw_xla() -> bool:
     per model, which `cnn_core.nn.features.warm_up` does in the background.
     """
     return os.environ.get(DRAW_XLA_ENV, "1").strip() != "0"
+
+
+DASK_SCHEDULER_ENV = "CNN_EXPLAINER_DASK_SCHEDULER"
+DASK_CONNECT_SECONDS = 3.0  # how long the app waits for the scheduler before training here instead
+DASK_RETRY_SECONDS = 30.0  # how often an unreachable scheduler is tried again (in the background)
+
+
+def dask_scheduler() -> str | None:
+    """$CNN_EXPLAINER_DASK_SCHEDULER (e.g. tcp://10.0.0.5:8786): train on that Dask cluster; None (the
+    default): train in this process's own queue (cnn_core.job_registry)."""
+    return os.environ.get(DASK_SCHEDULER_ENV, "").strip() or None
+
+
+STALE_SECONDS_ENV = "CNN_EXPLAINER_STALE_SECONDS"
+
+
+def stale_seconds() -> float:
+    """$CNN_EXPLAINER_STALE_SECONDS (default 60): an active run whose trainer wrote nothing (no progress,
+    no heartbeat) for this long is marked interrupted: the machine or process training it stopped."""
+    return _env_number(STALE_SECONDS_ENV, 60.0, float)

@@ -1,8 +1,10 @@
-"""This session's side of training: the server-wide queue, this learner's runs, start/cancel/score.
+"""This session's side of training: where runs train, this learner's runs, start/cancel/score.
 
-Training runs in a plain thread (cnn_core.job_registry) that writes the run to the store
-(cnn_core.store.sync); pages read runs from the store (cnn_core.store.runs), so clicks, page
-switches, reloads and server restarts never lose them. How a run is shown: ui.train.progress.
+A run trains in a plain thread of this process (cnn_core.job_registry), or on the class's Dask
+cluster when $CNN_EXPLAINER_DASK_SCHEDULER names one (cnn_core.executor picks, and falls back to this
+process when the scheduler is unreachable); either way it is written to the store, and pages read
+runs from the store (cnn_core.store.runs), so clicks, page switches, reloads and server restarts
+never lose them. How a run is shown: ui.train.progress.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import uuid
 import streamlit as st
 
 from cnn_core import jobs
+from cnn_core.executor import DaskExecutor, Trainers
 from cnn_core.job_registry import JobRegistry
-from cnn_core.settings import runs_kept
+from cnn_core.settings import dask_scheduler, runs_kept
 from cnn_core.store import runs as stored
 from cnn_core.store.sync import RunWriter, worker_name
 from ui import models, ownership, state
@@ -43,6 +46,18 @@ def registry() -> JobRegistry:
     """
     writer = RunWriter(store(), worker_name(st.get_option("server.port")))
     return JobRegistry(_train, when_idle=_release_memory, writer=writer)
+
+
+@st.cache_resource(show_spinner="Connecting to the class's Dask cluster...")
+def trainers() -> Trainers:
+    """Where this process's runs train: the Dask cluster at $CNN_EXPLAINER_DASK_SCHEDULER when it is
+    set and answers (within a few seconds), else this process's queue (`registry()`)."""
+    address = dask_scheduler()
+    if address is None:
+        return Trainers(registry())
+    from cnn_core.nn.remote import train_run  # names the task; TensorFlow is imported on the worker only
+
+    return Trainers(registry(), DaskExecutor(address, store(), train_run))
 
 
 NOT_A_RUN = (
@@ -126,7 +141,7 @@ def start(arch, recipe, mnist) -> jobs.Job:
     token = st.session_state.get(TOKEN)
     if token is None or (job is not None and job.token == token and job.state in jobs.TERMINAL):
         token = st.session_state[TOKEN] = uuid.uuid4().hex
-    job = registry().submit(arch, recipe, mnist, token=token, owner=ownership.owner_key())
+    job = trainers().submit(arch, recipe, mnist, token=token, owner=ownership.owner_key())
     models.forget_runs()
     st.session_state[state.JOB_ID] = job.id
     st.session_state[state.ACTIVE_RUN] = None  # the new run becomes the active model once it finishes
@@ -144,7 +159,7 @@ def cancel_run(run_id: str) -> str | None:
     """Stop a run at its next batch, whoever trains it (the store tells its process); the teacher's
     page calls this directly. Returns the run's state then: a finished run stays as it ended."""
     state_now = stored.request_cancel(store(), run_id)
-    registry().cancel(run_id)  # at once when this process trains it
+    trainers().cancel(run_id)  # at once when this process trains it or it waits in Dask's queue
     return state_now
 
 

@@ -24,10 +24,14 @@ from cnn_core.store.db import Store
 from cnn_core.store.tables import Learner, Run, RunModel, RunPoint
 
 MAX_POINTS = 600  # per-batch points kept per run (the charts thin to 400)
-STALE_SECONDS = 60.0  # an active run whose process wrote nothing for this long is marked interrupted
+STALE_SECONDS = 60.0  # default of settings.stale_seconds(): an active run silent this long is interrupted
 INTERRUPTED_MESSAGE = (
     "Interrupted by a server restart: the process training this run stopped before it finished, "
     "so it has no trained model. Press 'Restart it' to train it again with the same settings."
+)
+STOPPED_MESSAGE = (
+    "Interrupted: the machine training this run stopped before it finished, so it has no trained model. "
+    "Press 'Restart it' to train it again with the same settings."
 )
 
 
@@ -166,8 +170,10 @@ def _flush(store: Store, job: jobs.Job, worker: str, final: bool) -> bool:
     if n_kernels != getattr(job, "_kernels_sent", 0) and n_kernels:
         values["kernels"] = _npy(job.kernels[:n_kernels])
     with store.session("save the run's progress") as s:
-        if not s.execute(update(Run).where(Run.id == job.id).values(**values)).rowcount:
-            return True  # the run was deleted while it trained (its learner's data): stop training it
+        # a run marked interrupted stays so (its learner may have restarted it already): stop training it
+        alive = update(Run).where(Run.id == job.id, Run.state != jobs.INTERRUPTED)
+        if not s.execute(alive.values(**values)).rowcount:
+            return True  # the run was deleted or marked interrupted while it trained: stop training it
         s.add_all(points)
         if final and job.weights is not None:
             s.merge(RunModel(run_id=job.id, weights=job.weights))
@@ -220,11 +226,12 @@ def interrupt(store: Store, worker: str | None = None, stale_after: float | None
         cond.append(Run.heartbeat < time.time() - stale_after)
     if not cond:
         return 0
+    message = INTERRUPTED_MESSAGE if worker is not None else STOPPED_MESSAGE
     with store.lock, store.session("check for interrupted runs") as s:
         hit = s.execute(
             update(Run)
             .where(Run.active.is_(True), *cond)
-            .values(state=jobs.INTERRUPTED, active=False, message=INTERRUPTED_MESSAGE, finished=time.time())
+            .values(state=jobs.INTERRUPTED, active=False, message=message, finished=time.time())
         )
         return hit.rowcount or 0
 

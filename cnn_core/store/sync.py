@@ -7,6 +7,9 @@
 writes every live job's progress every `interval` seconds in one short transaction (so training
 never waits on the database), picks up cancel requests made by other processes (a teacher) and the
 teacher's "runs at once" setting; `ended(job)` writes the final state and the trained weights.
+Each round also marks interrupted the runs whose trainer went silent (settings.stale_seconds()),
+wherever they trained, and calls the `also` hooks (the Dask executor keeps its queued runs alive).
+A Dask worker uses the same writer for the runs it trains (cnn_core.nn.remote).
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import threading
 import time
 
 from cnn_core import jobs
+from cnn_core.settings import stale_seconds
 from cnn_core.store import runs, settings_table
 from cnn_core.store.db import Store, StoreError
 
@@ -30,10 +34,12 @@ def worker_name(port: int | str | None = None) -> str:
 
 
 class RunWriter:
-    def __init__(self, store: Store, worker: str | None = None, interval: float = 1.0):
+    def __init__(self, store: Store, worker: str | None = None, interval: float = 1.0, follow_settings=True):
         self.store = store
         self.worker = worker or worker_name()
         self.interval = interval
+        self.follow_settings = follow_settings  # the teacher's "runs at once" (not on a Dask worker)
+        self.also: list = []  # more work for each round, e.g. the Dask executor's keep_alive
         self.registry = None
         self._thread: threading.Thread | None = None
         self._unsaved: dict[str, jobs.Job] = {}  # ended runs whose final write failed: retried every round
@@ -70,6 +76,10 @@ class RunWriter:
                     time.sleep(1.0)
         return False
 
+    def start(self) -> None:
+        """Run the rounds from now on, even while this process trains nothing (a Dask executor)."""
+        self._ensure_thread()
+
     def _ensure_thread(self) -> None:
         if self._thread is None or not self._thread.is_alive():
             self._thread = threading.Thread(target=self._loop, name="run-writer", daemon=True)
@@ -89,8 +99,11 @@ class RunWriter:
         for job in list(self._unsaved.values()):
             if self._flush(job, final=True):
                 self._unsaved.pop(job.id, None)
-        self._apply_settings()
-        runs.interrupt(self.store, stale_after=runs.STALE_SECONDS)  # runs whose process died elsewhere
+        if self.follow_settings:
+            self._apply_settings()
+        runs.interrupt(self.store, stale_after=stale_seconds())  # runs whose process or machine died
+        for hook in self.also:
+            hook()
 
     def _apply_settings(self) -> None:
         try:

@@ -14,7 +14,7 @@ from cnn_core.data import N_TEST
 from ui import ownership
 from ui.errors import plain
 from ui.train import figures as charts
-from ui.training import load, registry, restart, score
+from ui.training import load, registry, restart, score, trainers
 
 POLL_SECONDS = 1.5  # progress bars and counters
 CHART_SECONDS = 5.0  # curves: plotly figures cost ~0.1 s of Python each, time the training thread waits for
@@ -46,7 +46,10 @@ def show_numbers(job: jobs.Job) -> None:
     """Queue position, or the two progress bars and the counters (cheap: redrawn every poll)."""
     p = job.progress()
     if job.state == jobs.QUEUED:
-        pos = registry().queue_position(job.id)
+        pos = trainers().queue_position(job.id)
+        if pos is None and trainers().dask is not None:
+            st.info("Waiting for a free machine of the class's Dask cluster: it starts when one is free.")
+            return
         where = f"position {pos}" if pos else "waiting for a free trainer"
         st.info(
             f"Waiting in the queue: {where}. This server trains at most "
@@ -65,6 +68,20 @@ def show_numbers(job: jobs.Job) -> None:
     c[1].metric("Examples per second", f"{p['examples_per_s']:,.0f}")
     c[2].metric("Elapsed", _fmt_s(p["elapsed"]))
     c[3].metric("Time left (estimate)", _fmt_s(p["eta"]) if job.state == jobs.RUNNING else "-")
+
+
+def executor_line() -> None:
+    """Where runs train, in one line, when a Dask cluster is configured (nothing for the local default)."""
+    where = trainers().where()
+    if where.executor == "dask":
+        st.caption(f"Runs train on the class's Dask cluster ({where.workers} worker(s)), not on this app server.")
+    elif where.fallback:
+        why = "has no workers right now" if where.workers == 0 and trainers().dask.reachable else "is not reachable"
+        st.warning(
+            f"The class's training cluster (Dask scheduler) {why}: runs train here on the app server, "
+            f"at most {registry().max_jobs} at once.",
+            icon=":material/cloud_off:",
+        )
 
 
 def show_charts(job: jobs.Job) -> None:

@@ -1,0 +1,1 @@
+"""Tests with real Dask processes (scheduler and workers on loopback): marker `dask`."""
