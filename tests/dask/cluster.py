@@ -50,8 +50,9 @@ class DaskCluster:
             for i in range(workers):
                 cluster.add_worker(f"w{i + 1}")
             cluster.client = Client(cluster.address, timeout=30, set_as_default=False)
-            cluster.client.wait_for_workers(workers, timeout=timeout)
-            cluster.client.run(_warm_up)  # every worker in parallel
+            if workers:
+                cluster.client.wait_for_workers(workers, timeout=timeout)
+                cluster.client.run(_warm_up)  # every worker in parallel
         except BaseException:
             cluster.stop()
             raise

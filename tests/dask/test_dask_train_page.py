@@ -1,0 +1,69 @@
+"""The Train page names where runs train: a Dask cluster that answers, or, when its scheduler is
+unreachable, one friendly line and training here (AppTest; the scheduler is a real `dask scheduler`)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from cnn_core.settings import DASK_SCHEDULER_ENV
+from tests.dask.cluster import DaskCluster
+from tests.support.postgres import free_port
+
+
+@pytest.fixture
+def scheduler_at(monkeypatch):
+    """scheduler_at(address): the app's next Trainers use that scheduler; undone afterwards."""
+    from ui.training import registry, trainers
+
+    def use(address: str) -> None:
+        monkeypatch.setenv(DASK_SCHEDULER_ENV, address)
+        trainers.clear()
+
+    yield use
+    made = trainers()
+    if made.dask is not None and made.dask.client is not None:
+        made.dask.client.close(timeout=2)
+    registry().writer.also.clear()  # the shared local queue's writer stops retrying that scheduler
+    monkeypatch.delenv(DASK_SCHEDULER_ENV)
+    trainers.clear()
+
+
+def page_text(at) -> str:
+    return " ".join(str(e.value) for kind in ("caption", "warning", "info", "error") for e in getattr(at, kind))
+
+
+def test_an_unreachable_scheduler_is_said_in_one_friendly_line(scheduler_at):
+    scheduler_at(f"tcp://127.0.0.1:{free_port()}")  # nothing listens there
+    at = AppTest.from_file("../../app_pages/train.py", default_timeout=60).run()
+    assert not at.exception
+    lines = [w.value for w in at.warning if "Dask" in w.value]
+    assert lines == [
+        "The class's training cluster (Dask scheduler) is not reachable: runs train here on the app server, "
+        f"at most {_max_jobs()} at once."
+    ]
+    assert "Traceback" not in page_text(at)
+
+
+def test_a_reachable_scheduler_is_named_with_its_workers(scheduler_at):
+    cluster = DaskCluster.start(workers=0)
+    try:
+        scheduler_at(cluster.address)
+        at = AppTest.from_file("../../app_pages/train.py", default_timeout=60).run()
+        assert not at.exception
+        assert any("has no workers right now" in w.value for w in at.warning)  # nothing to train on: here
+        cluster.add_worker("w1")
+        cluster.client.wait_for_workers(1, timeout=60)
+        from ui.training import trainers
+
+        trainers().dask.keep_alive()  # the writer's next round would count it within a second
+        at.run()
+        assert "Runs train on the class's Dask cluster (1 worker(s)), not on this app server." in page_text(at)
+    finally:
+        cluster.stop()
+
+
+def _max_jobs() -> int:
+    from ui.training import registry
+
+    return registry().max_jobs
