@@ -43,7 +43,7 @@ PAGES = {
 
 count_run()  # lets a page tell which of its widgets the previous run drew (ui/keep.py)
 page = st.navigation(PAGES)
-with friendly_errors(page.title):
+with friendly_errors(page.title, retry_page=True):  # 'Reconnecting' + a rerun when the database is back
     classroom.handle_join_link()  # a class's join link: the nickname form first
     ownership.keep_learner_in_address()  # page switches clear the address; the private link stays
     with st.sidebar:

@@ -1,0 +1,159 @@
+"""The stack in real browsers, through a real HAProxy on loopback: two app processes, one PostgreSQL
+(and the Dask workers once the app has its Dask executor).
+
+One class, in order (the tests share the module's stack and the class they build):
+1. a teacher opens a class; two learners in separate browser contexts are routed to different
+   replicas (HAProxy's cookie says which), join the class and train at the same time; a teacher page
+   on each replica shows both runs' progress, and the database shows the two runs overlapped;
+2. PostgreSQL restarts: a page loaded meanwhile says "Reconnecting" in plain words (never a stack
+   trace) and comes back by itself; nothing already written is lost;
+3. one replica is stopped: HAProxy's health check takes it out, and its learner's next page load reaches
+   the other replica and finds there who she is, her class, her run (its model answers her drawing) and
+   the drawing she sent before.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+from playwright.sync_api import expect
+
+from cnn_core.store import learners
+from cnn_core.store.migrate import open_store
+from cnn_core.store.tables import Run
+from tests.stack.conftest import TEACHER_KEY
+from tests.support.class_flow import create_class, draw, join, new_page, send, teacher_opens
+from tests.support.server import wait_idle
+from tests.support.stack import COOKIE
+from tests.support.train_page import choose_short_run
+
+OPEN_PAGES: list = []  # every page a test opened: screenshots on failure (conftest)
+CLASS: dict = {}  # what test 1 built, for the later tests
+
+
+def replica_of(page) -> str:
+    """The replica HAProxy pinned this browser context to: its sticky cookie's value (app1, app2)."""
+    values = [c["value"] for c in page.context.cookies() if c["name"] == COOKIE]
+    assert len(values) == 1, f"expected one {COOKIE} cookie, got {page.context.cookies()}"
+    return values[0]
+
+
+def table_rows(frame) -> list[dict[str, str]]:
+    """A st.dataframe's rows as {column: text}, read from the table the grid keeps for screen readers."""
+    cells = frame.evaluate("el => [...el.querySelectorAll('tr')].map(tr => [...tr.children].map(c => c.textContent))")
+    if not cells:
+        return []
+    return [dict(zip(cells[0], row, strict=False)) for row in cells[1:]]
+
+
+def _runs(stack, code: str) -> list[Run]:
+    from sqlalchemy import select
+
+    store = open_store(stack.db_url, migrate=False)
+    try:
+        room = learners.find_class(store, code)
+        with store.session() as s:
+            return list(s.scalars(select(Run).where(Run.class_id == room.id).order_by(Run.created)))
+    finally:
+        store.dispose()
+
+
+def _open(browser, url: str):
+    ctx, page = new_page(browser, url)
+    OPEN_PAGES.append(page)
+    return page
+
+
+def test_two_learners_on_two_replicas_train_at_once_and_each_replica_teacher_sees_both(stack, chromium):
+    url = stack.url
+    teacher = _open(chromium, url)
+    teacher_opens(teacher, url, TEACHER_KEY)
+    code = create_class(teacher)
+    ada, bob = _open(chromium, url), _open(chromium, url)
+    join(ada, url, code, "Ada")
+    join(bob, url, code, "Bob")
+    on = {"Ada": replica_of(ada), "Bob": replica_of(bob)}
+    assert on["Ada"] != on["Bob"], f"both learners on one replica: {on}"  # round robin over new browsers
+
+    for learner in (ada, bob):
+        choose_short_run(learner)  # 2,000 images, 1 epoch
+    for learner in (ada, bob):
+        learner.get_by_role("button", name="Start training").click()
+    for learner in (ada, bob):
+        wait_idle(learner)
+
+    teacher2 = _open(chromium, url)  # a second teacher screen, on the other replica
+    teacher_opens(teacher2, url, TEACHER_KEY)
+    assert replica_of(teacher2) != replica_of(teacher)
+    for t in (teacher, teacher2):
+        expect(t.get_by_text("Runs (2)")).to_be_visible(timeout=30_000)
+
+    # live progress on both teacher screens: each shows both runs part way, and moving
+    seen: list[dict[str, set[float]]] = [{"Ada": set(), "Bob": set()}, {"Ada": set(), "Bob": set()}]
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        for i, t in enumerate((teacher, teacher2)):
+            for row in table_rows(t.get_by_test_id("stDataFrame").nth(1)):
+                if row.get("state") == "running" and 0 < float(row.get("progress") or 0) < 1:
+                    seen[i][row["nickname"]].add(float(row["progress"]))
+        runs = _runs(stack, code)
+        if len(runs) == 2 and all(r.state == "done" for r in runs):
+            break
+        time.sleep(0.5)
+    runs = _runs(stack, code)
+    assert [r.state for r in runs] == ["done", "done"], [(r.state, r.message) for r in runs]
+    assert runs[0].started < runs[1].finished and runs[1].started < runs[0].finished, "not trained at once"
+    assert runs[0].worker != runs[1].worker, [r.worker for r in runs]
+    for i in (0, 1):
+        for who in ("Ada", "Bob"):
+            assert seen[i][who], f"teacher screen {i + 1} never saw {who}'s run part way: {seen}"
+    for learner in (ada, bob):
+        expect(learner.get_by_text(re.compile(r"Run 1: .* finished in"))).to_be_visible(timeout=60_000)
+    CLASS.update(code=code, ada=ada, teacher=teacher)
+
+
+def test_a_postgresql_restart_says_reconnecting_and_loses_nothing(stack, chromium):
+    ada, teacher = CLASS["ada"], CLASS["teacher"]
+    before = [(r.id, r.state, r.test_accuracy) for r in _runs(stack, CLASS["code"])]
+    stack.stop_postgres()
+    try:
+        ada.reload()  # a page load while the database is away
+        wait_idle(ada)
+        expect(ada.get_by_text("Reconnecting to the database")).to_be_visible()
+        expect(teacher.get_by_text("Reconnecting to the database").first).to_be_visible(timeout=15_000)
+        for page in (ada, teacher):
+            assert "Traceback" not in page.content() and page.get_by_test_id("stException").count() == 0
+    finally:
+        stack.start_postgres()
+    # both pages come back by themselves (Ada's retries every few seconds, the teacher's tables re-read)
+    expect(ada.get_by_test_id("stSidebar").get_by_text("Ada")).to_be_visible(timeout=30_000)
+    expect(ada.get_by_text(re.compile(r"Run 1: .* finished in"))).to_be_visible()
+    expect(ada.get_by_text("Reconnecting to the database")).to_have_count(0)
+    expect(teacher.get_by_text("Reconnecting to the database")).to_have_count(0, timeout=15_000)
+    assert [(r.id, r.state, r.test_accuracy) for r in _runs(stack, CLASS["code"])] == before
+
+
+def test_a_stopped_replica_sends_its_learner_to_the_other_with_everything(stack, chromium):
+    ada = CLASS["ada"]
+    ada.goto(re.sub(r"/train\?", "/draw?", ada.url))  # her own address (her key), on the Draw page
+    wait_idle(ada)
+    draw(ada, "1")
+    send(ada, "1")
+    gone = replica_of(ada)
+    stack.stop_app(int(gone.removeprefix("app")) - 1)
+    stack.wait_states({gone: "DOWN"}, timeout=15)  # the health checks took it out
+
+    ada.reload()  # her next page load
+    wait_idle(ada)
+    assert replica_of(ada) != gone
+    expect(ada.get_by_test_id("stSidebar").get_by_text("Ada")).to_be_visible()  # who she is, her class
+    draw(ada, "7")
+    expect(ada.get_by_text(re.compile(r"Answered by: Run 1: adam"))).to_be_visible()  # her run, from the database
+    send(ada, "7")
+
+    teacher = _open(chromium, stack.url)  # lands on the surviving replica
+    teacher_opens(teacher, stack.url, TEACHER_KEY)
+    assert replica_of(teacher) != gone
+    expect(teacher.get_by_text("Learners (2)")).to_be_visible()
+    expect(teacher.get_by_role("button", name="Drawings as .npz (2)")).to_be_visible()  # the one sent before too
