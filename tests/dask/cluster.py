@@ -40,11 +40,13 @@ class DaskCluster:
         self.client = None
 
     @classmethod
-    def start(cls, workers: int = 2, env: dict | None = None, timeout: float = 120) -> DaskCluster:
+    def start(
+        cls, workers: int = 2, env: dict | None = None, timeout: float = 120, port: int = 0, warm: bool = True
+    ) -> DaskCluster:
         from distributed import Client
 
         full = {**os.environ, "PYTHONPATH": str(ROOT), "TF_CPP_MIN_LOG_LEVEL": "2", **(env or {})}
-        cluster = cls(free_port(), full)
+        cluster = cls(port or free_port(), full)
         try:
             cluster.scheduler = cluster._spawn("scheduler", "--host", "127.0.0.1", "--port", str(cluster.port))
             for i in range(workers):
@@ -52,7 +54,8 @@ class DaskCluster:
             cluster.client = Client(cluster.address, timeout=30, set_as_default=False)
             if workers:
                 cluster.client.wait_for_workers(workers, timeout=timeout)
-                cluster.client.run(_warm_up)  # every worker in parallel
+                if warm:
+                    cluster.client.run(_warm_up)  # every worker in parallel
         except BaseException:
             cluster.stop()
             raise

@@ -67,3 +67,22 @@ def _max_jobs() -> int:
     from ui.training import registry
 
     return registry().max_jobs
+
+
+def test_a_scheduler_that_comes_back_is_used_again(scheduler_at, monkeypatch):
+    """Unreachable at start; once it answers, the background retry (every 30 s; at once here) finds it."""
+    import cnn_core.executor
+
+    port = free_port()
+    scheduler_at(f"tcp://127.0.0.1:{port}")
+    from ui.training import trainers
+
+    assert trainers().where().fallback and not trainers().dask.reachable
+    cluster = DaskCluster.start(workers=1, port=port, warm=False)
+    try:
+        monkeypatch.setattr(cnn_core.executor, "DASK_RETRY_SECONDS", 0.0)
+        trainers().dask.keep_alive()  # what the writer's round does
+        where = trainers().where()
+        assert (where.executor, where.workers, where.fallback) == ("dask", 1, False)
+    finally:
+        cluster.stop()

@@ -17,6 +17,7 @@ from tests.dask.conftest import STALE
 from tests.support.jobs import TINY
 
 QUICK = TrainingRecipe(epochs=2, batch_size=32, train_size=300)  # 9 batches an epoch: a second or two
+MEDIUM = TrainingRecipe(epochs=25, batch_size=32, train_size=300)  # a few seconds
 LONG = TrainingRecipe(epochs=400, batch_size=32, train_size=300)  # long enough to stop it midway
 
 
@@ -66,6 +67,7 @@ def test_cancel_through_the_store_reaches_a_run_on_a_dask_worker(cluster, app, d
     assert back.state == jobs.CANCELLED and back.has_model and back.test_accuracy is None
     assert back.message.startswith("Cancelled after") and back.progress()["done"] < back.progress()["total"]
     assert seconds < 4, f"the cancel took {seconds:.1f} s to stop the run"  # writer reads it each second
+    print(f"cancel reached the worker and the run ended in {seconds:.1f} s")
 
 
 def test_a_killed_worker_interrupts_its_run_and_the_other_worker_keeps_serving(cluster, app, db_url, small):
@@ -93,14 +95,20 @@ def test_a_killed_worker_interrupts_its_run_and_the_other_worker_keeps_serving(c
 
 
 def test_the_scheduler_stopping_during_a_class_sends_runs_here(cluster, app, small):
+    """The run a worker is training finishes there (the worker closes after it); new runs train here."""
     trainers = app(cluster.address)
     assert trainers.where().executor == "dask"
+    store = trainers.dask.store
+    midway = trainers.submit(TINY, MEDIUM, small, owner=learner(store, "Di"))
+    wait_for(lambda: running_with_progress(store, midway.id), timeout=60)
     cluster.kill_scheduler()
     where, seconds = wait_for(lambda: (w := trainers.where()).fallback and w, timeout=10)
     assert where.executor == "local" and where.address == cluster.address
-    store = trainers.dask.store
-    job = trainers.submit(TINY, QUICK, small, owner=learner(store, "Di"))
+    print(f"the app saw the scheduler gone in {seconds:.1f} s")
+    job = trainers.submit(TINY, QUICK, small, owner=learner(store, "Ed"))
     assert [j.id for j in trainers.local.live()] == [job.id]  # trains in this process
     done = trainers.local.wait(job.id, timeout=120)
     assert done.state == jobs.DONE, done.message
     assert row(store, job.id).state == jobs.DONE and row(store, job.id).has_model
+    finished, _ = wait_for(lambda: (r := row(store, midway.id)).state in jobs.TERMINAL and r, timeout=60)
+    assert finished.state == jobs.DONE and finished.has_model, finished.message
