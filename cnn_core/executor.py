@@ -24,7 +24,7 @@ from cnn_core.architecture import Architecture, TrainingRecipe
 from cnn_core.costs import training_refusal
 from cnn_core.formulas import layer_table
 from cnn_core.job_registry import JobRegistry
-from cnn_core.jobs import Job, TooCostly, new_job_id, owner_hash
+from cnn_core.jobs import CANCELLED, Job, TooCostly, new_job_id, owner_hash
 from cnn_core.settings import DASK_CONNECT_SECONDS, DASK_RETRY_SECONDS, FINISHED_KEEP_SECONDS
 from cnn_core.store import leases, runs
 from cnn_core.store.db import Store
@@ -79,8 +79,11 @@ class DaskExecutor:
         return self.reachable and self.workers > 0
 
     def _count_workers(self) -> None:
+        """Ask the scheduler how many workers it has (waiting at most `timeout` s: a scheduler whose
+        machine vanished never answers, and the writer's round must go on)."""
         try:
-            self.workers = len(self.client.nthreads())
+            info = self.client.sync(self.client.scheduler.identity, n_workers=0, callback_timeout=self.timeout)
+            self.workers = int(info.get("n_workers", 0))
         except (OSError, TimeoutError) as e:  # the scheduler went away: training falls back here
             log.warning("Dask scheduler %s stopped answering: %s", self.address, e)
             self.workers = 0
@@ -97,7 +100,7 @@ class DaskExecutor:
         try:
             future = self.client.submit(self.task, job.id, self.store.url, key=f"train-{job.id}", pure=False)
         except Exception as e:
-            runs.request_cancel(self.store, job.id)  # queued with no worker: cancelled at once
+            leases.withdraw(self.store, job.id)  # never started: the caller submits it elsewhere
             raise OSError(f"the Dask scheduler did not take the run: {e}") from e
         fire_and_forget(future)  # the run trains even if this app process stops meanwhile
         with self._lock:
@@ -108,11 +111,14 @@ class DaskExecutor:
             return run_id in self._pending
 
     def cancel(self, run_id: str) -> None:
-        """A run still waiting in Dask's queue leaves it (the store already says cancelled)."""
+        """A run cancelled while it waited in Dask's queue leaves that queue. A run a worker has claimed
+        keeps its task: the worker reads the store's cancel request and stops after its batch."""
         with self._lock:
-            future = self._pending.pop(run_id, None)
-        if future is not None and future.status == "pending":
+            future = self._pending.get(run_id)
+        if future is not None and leases.worker_of(self.store, run_id) == (CANCELLED, ""):
             future.cancel()
+            with self._lock:
+                self._pending.pop(run_id, None)
 
     def keep_alive(self) -> None:
         """Each round of the app's RunWriter: heartbeat the runs waiting in Dask's queue (so they are

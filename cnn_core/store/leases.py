@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from cnn_core import jobs
 from cnn_core.store.db import Store
@@ -58,3 +58,9 @@ def touch(store: Store, run_ids: list[str]) -> None:
                 .where(Run.id.in_(run_ids), Run.state == jobs.QUEUED, Run.active.is_(True))
                 .values(heartbeat=time.time())
             )
+
+
+def withdraw(store: Store, run_id: str) -> None:
+    """Delete a run that was inserted but never handed to anyone (its scheduler refused it)."""
+    with store.lock, store.session("withdraw the run") as s:
+        s.execute(delete(Run).where(Run.id == run_id, Run.state == jobs.QUEUED, Run.worker == ""))

@@ -47,6 +47,16 @@ def test_a_run_cancelled_while_it_waited_for_dask_is_never_trained(kit, store):
     assert runs.load(store, job.id).message == "Cancelled before it started."
 
 
+def test_a_run_the_scheduler_refused_is_withdrawn(kit, store):
+    job = queued(kit, store)
+    leases.withdraw(store, job.id)
+    assert runs.load(store, job.id) is None
+    claimed = queued(kit, store, "Bob")
+    leases.claim(store, claimed.id, "w")
+    leases.withdraw(store, claimed.id)  # a worker has it: not withdrawn
+    assert runs.load(store, claimed.id).state == jobs.RUNNING
+
+
 def test_queued_runs_kept_alive_are_not_taken_for_dead(kit, store):
     kept, forgotten = queued(kit, store, "Ada"), queued(kit, store, "Bob")
     with store.session() as s:
