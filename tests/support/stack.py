@@ -124,8 +124,18 @@ class HAProxy:
             self._log.close()
 
 
+def warm_up() -> int:
+    """A Dask task that imports TensorFlow and the training code once in a worker process (what a
+    learner's first run would otherwise wait for); returns the worker's process id."""
+    import cnn_core.nn.remote  # noqa: F401 - the training task's module
+    import cnn_core.nn.runner  # noqa: F401 - TensorFlow and Keras
+
+    return os.getpid()
+
+
 class DaskCluster:
-    """`dask scheduler` and `dask worker` processes on loopback (one process and one thread per worker)."""
+    """`dask scheduler` and `dask worker` processes on loopback (one process and one thread per worker),
+    as scripts/cluster.sh starts them."""
 
     def __init__(self, workers: int, env: dict, state: Path):
         self.n, self.env, self.state = workers, env, state
@@ -149,7 +159,19 @@ class DaskCluster:
         for i in range(1, self.n + 1):
             self.start_worker(i)
         _wait(lambda: self.worker_count() >= self.n, timeout, "Dask workers", self.state / "dask-scheduler.log")
+        self.warm_up()
         return self
+
+    def warm_up(self) -> None:
+        """Queue one warm_up task on every worker and return at once: each worker imports TensorFlow
+        while the browsers start; a training task sent meanwhile waits behind it."""
+        from distributed import Client
+
+        self._client = Client(self.address, timeout=10, set_as_default=False)
+        self._warming = [
+            self._client.submit(warm_up, pure=False, workers=[w], allow_other_workers=False)
+            for w in self._client.scheduler_info()["workers"]
+        ]
 
     def start_worker(self, i: int) -> subprocess.Popen:
         worker = self._spawn(
@@ -169,7 +191,13 @@ class DaskCluster:
         except OSError:
             return 0
 
+    def close_client(self) -> None:
+        if getattr(self, "_client", None) is not None:
+            self._client.close(timeout=2)
+            self._client = None
+
     def stop(self) -> None:
+        self.close_client()
         for w in self.workers:
             _stop(w)
         _stop(self.scheduler)
@@ -253,14 +281,27 @@ class Stack:
             out.append(int(pm.read_text().split()[0]))
         return out
 
-    def stop(self) -> None:
-        """Stop everything this stack started, by process id, front to back."""
-        if self.haproxy:
-            self.haproxy.stop()
-        for app in self.apps:
-            app.stop()
+    def stop(self, grace: float = 10) -> None:
+        """Stop everything this stack started, by process id: SIGTERM to all at once, SIGKILL to any
+        still running after `grace` seconds, then PostgreSQL."""
         if self.dask:
-            self.dask.stop()
+            self.dask.close_client()
+        procs = [self.haproxy.proc if self.haproxy else None] + [a.proc for a in self.apps]
+        if self.dask:
+            procs += [*self.dask.workers, self.dask.scheduler]
+        live = [p for p in procs if p is not None and p.poll() is None]
+        for p in live:
+            p.send_signal(signal.SIGTERM)
+        deadline = time.monotonic() + grace
+        for p in live:
+            try:
+                p.wait(max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                p.kill()
+                p.wait(10)
+        for part in [self.haproxy, *self.apps, self.dask]:
+            if part is not None:
+                part.stop()  # closes their log files (the processes have ended)
         if self.postgres:
             self.postgres.stop()
 
