@@ -7,10 +7,14 @@ Grammar (lower case; spaces are ignored):
     option  := "same" | "valid"          padding (default valid)
              | "p" SIZE | "a" SIZE        max or average pooling after the block, SIZE x SIZE (default: none)
              | ACTIVATION                 relu (default), tanh, sigmoid, elu, linear
-    dense   := "d" UNITS ["-" ACTIVATION]
+             | extra
+    extra   := "bn"                       batch normalisation after the activation
+             | "drop" PERCENT             dropout of PERCENT % at the end of the block
+    dense   := "d" UNITS ("-" (ACTIVATION | extra))*
 
 So `c32k5s2-same-tanh-a3` is 32 filters of 5x5, stride 2, 'same' padding, tanh, then 3x3 average
-pooling; `d64` a hidden dense layer of 64 ReLU units. Without "/" (or with nothing after it) there is
+pooling; `d64` a hidden dense layer of 64 ReLU units; `c32k3-bn-p2-drop25` adds batch normalisation
+and a 25 % dropout to a block. Without "/" (or with nothing after it) there is
 no hidden dense layer; the softmax output is always there. `to_string` always writes the kernel size
 (it is what a learner looks at first) and leaves out every other default.
 
@@ -25,11 +29,12 @@ from dataclasses import replace
 
 from cnn_core.architecture import ACTIVATIONS, LIMITS, PADDINGS, Architecture, ConvBlock, DenseLayer
 
-MAX_CHARS = 300  # 4 blocks and 3 dense layers written out in full fit in about 120
+MAX_CHARS = 300  # 4 blocks and 3 dense layers, every option written out, fit in about 200
 POOL_LETTERS = {"p": "max", "a": "average"}
 _CONV = re.compile(r"c(\d{1,6})(?:k(\d{1,6}))?(?:s(\d{1,6}))?")
 _DENSE = re.compile(r"d(\d{1,7})")
 _POOL = re.compile(r"([pa])(\d{1,6})")
+_DROP = re.compile(r"drop(\d{1,6})")
 
 
 class BadArchString(ValueError):
@@ -37,11 +42,14 @@ class BadArchString(ValueError):
 
 
 def canonical(arch: Architecture) -> Architecture:
-    """`arch` with the settings that change nothing set to their defaults (a pool size without pooling),
-    so that two networks that build the same layers compare equal."""
+    """`arch` with the settings that change nothing set to their defaults (a pool size without pooling)
+    and dropout to whole percents (what the string keeps), so that two networks that build the same
+    layers compare equal."""
+    blocks = tuple(replace(b, pool_size=2) if b.pool == "none" else b for b in arch.conv_blocks)
     return replace(
         arch,
-        conv_blocks=tuple(replace(b, pool_size=2) if b.pool == "none" else b for b in arch.conv_blocks),
+        conv_blocks=tuple(replace(b, dropout=round(b.dropout, 2)) for b in blocks),
+        dense_layers=tuple(replace(d, dropout=round(d.dropout, 2)) for d in arch.dense_layers),
     )
 
 
@@ -51,11 +59,16 @@ def _conv_text(b: ConvBlock) -> str:
     options += [b.activation] if b.activation != "relu" else []
     letter = {v: k for k, v in POOL_LETTERS.items()}.get(b.pool)
     options += [f"{letter}{b.pool_size}"] if letter else []
-    return "-".join([text, *options])
+    return "-".join([text, *options, *_extras_text(b)])
+
+
+def _extras_text(layer: ConvBlock | DenseLayer) -> list[str]:
+    return (["bn"] if layer.batch_norm else []) + ([f"drop{round(layer.dropout * 100)}"] if layer.dropout else [])
 
 
 def _dense_text(d: DenseLayer) -> str:
-    return f"d{d.units}" + (f"-{d.activation}" if d.activation != "relu" else "")
+    options = [d.activation] if d.activation != "relu" else []
+    return "-".join([f"d{d.units}", *options, *_extras_text(d)])
 
 
 def to_string(arch: Architecture) -> str:
@@ -78,6 +91,19 @@ def _shown(part: str) -> str:
     return part if len(part) <= 24 else part[:21] + "..."
 
 
+def _extra(option: str, where: str, found: dict, notes: list[str]) -> bool:
+    """Read a batch-norm or dropout option into `found`; False when `option` is neither."""
+    dropped = _DROP.fullmatch(option)
+    if option == "bn":
+        found["batch_norm"] = True
+    elif dropped:
+        lo, hi = (round(v * 100) for v in LIMITS.dropout)
+        found["dropout"] = _clamp(int(dropped[1]), (lo, hi), "the dropout percentage", where, notes) / 100
+    else:
+        return False
+    return True
+
+
 def _conv(part: str, i: int, notes: list[str]) -> ConvBlock:
     where = f"block {i} '{_shown(part)}'"
     head, *options = part.split("-")
@@ -90,9 +116,12 @@ def _conv(part: str, i: int, notes: list[str]) -> ConvBlock:
     kernel = _clamp(int(m[2] or 3), LIMITS.kernel_size, "the kernel size", where, notes)
     stride = _clamp(int(m[3] or 1), LIMITS.stride, "the stride", where, notes)
     padding, activation, pool, pool_size = "valid", "relu", "none", 2
+    extras: dict = {}
     for option in options:
         pooled = _POOL.fullmatch(option)
-        if option in PADDINGS:
+        if _extra(option, where, extras, notes):
+            pass
+        elif option in PADDINGS:
             padding = option
         elif option in ACTIVATIONS:
             activation = option
@@ -105,9 +134,9 @@ def _conv(part: str, i: int, notes: list[str]) -> ConvBlock:
         else:
             raise BadArchString(
                 f"{where}: '{_shown(option)}' is not a padding (same, valid), an activation "
-                f"({', '.join(ACTIVATIONS)}) or a pooling (p2, a2, ...)."
+                f"({', '.join(ACTIVATIONS)}), a pooling (p2, a2, ...), bn or a dropout (drop25)."
             )
-    return ConvBlock(filters, kernel, stride, padding, activation, pool, pool_size)
+    return ConvBlock(filters, kernel, stride, padding, activation, pool, pool_size, **extras)
 
 
 def _dense(part: str, j: int, notes: list[str]) -> DenseLayer:
@@ -116,10 +145,17 @@ def _dense(part: str, j: int, notes: list[str]) -> DenseLayer:
     m = _DENSE.fullmatch(head)
     if m is None:
         raise BadArchString(f"{where} does not look like d64 (d, then the number of units).")
-    if len(options) > 1 or (options and options[0] not in ACTIVATIONS):
-        raise BadArchString(f"{where}: after the units only one activation may follow ({', '.join(ACTIVATIONS)}).")
     units = _clamp(int(m[1]), LIMITS.units, "the number of units", where, notes)
-    return DenseLayer(units, options[0] if options else "relu")
+    activations, extras = [], {}
+    for option in options:
+        if not _extra(option, where, extras, notes):
+            activations.append(option)
+    if len(activations) > 1 or (activations and activations[0] not in ACTIVATIONS):
+        raise BadArchString(
+            f"{where}: after the units come at most one activation ({', '.join(ACTIVATIONS)}), "
+            "bn and a dropout (drop50)."
+        )
+    return DenseLayer(units, activations[0] if activations else "relu", **extras)
 
 
 def _count(n: int, lo_hi: tuple[int, int], what: str) -> None:

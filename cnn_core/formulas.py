@@ -93,6 +93,15 @@ def dense_params(n_in: int, n_out: int) -> int:
     return n_in * n_out + n_out
 
 
+def batch_norm_params(channels: int) -> tuple[int, int]:
+    """(all, non-trainable) parameters of a BatchNormalization over `channels` channels: 4*C and 2*C.
+
+    Per channel it learns a scale (gamma) and a shift (beta), and keeps a running mean and variance
+    of what it saw in training, used in place of the batch's own when it reads a single image.
+    """
+    return 4 * channels, 2 * channels
+
+
 def batches_per_epoch(n_examples: int, batch_size: int, validation_split: float = 0.0) -> int:
     """Steps in one epoch: ceil(N_train / B), with N_train what validation_split leaves (as Keras splits)."""
     n_val = int(n_examples * validation_split)
@@ -104,7 +113,7 @@ class LayerRow:
     """One row of the architecture table. Shapes leave out the batch axis."""
 
     name: str  # also the Keras layer name built by cnn_core.nn.model
-    kind: str  # Conv2D, MaxPooling2D, AveragePooling2D, Flatten, Dense
+    kind: str  # Conv2D, MaxPooling2D, AveragePooling2D, BatchNormalization, Dropout, Flatten, Dense
     config: str  # the hyper-parameters in words
     input_shape: tuple[int, ...]
     output_shape: tuple[int, ...]
@@ -113,10 +122,15 @@ class LayerRow:
     params_formula: str
     macs: int  # multiply-accumulates for one example
     error: str | None = None  # why this layer cannot exist, if it cannot
+    non_trainable: int = 0  # parameters the optimizer never updates (batch norm's running statistics)
 
     @property
     def activations(self) -> int:
         return math.prod(self.output_shape)
+
+    @property
+    def trainable(self) -> int:
+        return self.params - self.non_trainable
 
 
 @dataclass(frozen=True)
@@ -134,6 +148,10 @@ class ArchitectureTable:
     @property
     def total_params(self) -> int:
         return sum(r.params for r in self.rows)
+
+    @property
+    def total_trainable(self) -> int:
+        return sum(r.trainable for r in self.rows)
 
     @property
     def total_macs(self) -> int:
@@ -206,6 +224,37 @@ def _dense_row(name: str, n_in: int, units: int, activation: str, shape) -> Laye
     )
 
 
+def _norm_row(name: str, shape) -> LayerRow:
+    c = shape[-1]
+    p, fixed = batch_norm_params(c)
+    return LayerRow(
+        name=name,
+        kind="BatchNormalization",
+        config=f"scale and shift each of the {c} channels",
+        input_shape=shape,
+        output_shape=shape,
+        shape_formula="same shape as its input",
+        params=p,
+        params_formula=f"2*{c} learned (scale, shift) + 2*{c} running (mean, variance) = {p:,}",
+        macs=math.prod(shape),  # one multiply-add per value
+        non_trainable=fixed,
+    )
+
+
+def _dropout_row(name: str, rate: float, shape) -> LayerRow:
+    return LayerRow(
+        name=name,
+        kind="Dropout",
+        config=f"rate {rate:g}: zeroes {rate:.0%} of the values while training, none when reading a digit",
+        input_shape=shape,
+        output_shape=shape,
+        shape_formula="same shape as its input",
+        params=0,
+        params_formula="0 (dropout learns nothing)",
+        macs=0,
+    )
+
+
 def layer_table(arch: Architecture) -> ArchitectureTable:
     """Every layer of `arch` with its shapes, parameters and formulas, as Keras would build it.
 
@@ -216,16 +265,23 @@ def layer_table(arch: Architecture) -> ArchitectureTable:
     shape = tuple(arch.input_shape)
     for i, b in enumerate(arch.conv_blocks, start=1):
         rows.append(_conv_row(i, b, shape))
-        shape = rows[-1].output_shape
+        if b.batch_norm:
+            rows.append(_norm_row(f"block{i}_norm", rows[-1].output_shape))
         if b.pool != "none":
-            rows.append(_pool_row(i, b, shape))
-            shape = rows[-1].output_shape
+            rows.append(_pool_row(i, b, rows[-1].output_shape))
+        if b.dropout > 0:
+            rows.append(_dropout_row(f"block{i}_drop", b.dropout, rows[-1].output_shape))
+        shape = rows[-1].output_shape
     flat = math.prod(shape)
     dims = " * ".join(str(d) for d in shape)
     rows.append(LayerRow("flatten", "Flatten", "", shape, (flat,), f"{dims} = {flat:,}", 0, "0", 0))
     shape, n = (flat,), flat
     for j, d in enumerate(arch.dense_layers, start=1):
         rows.append(_dense_row(f"dense{j}", n, d.units, d.activation, shape))
+        if d.batch_norm:
+            rows.append(_norm_row(f"dense{j}_norm", rows[-1].output_shape))
+        if d.dropout > 0:
+            rows.append(_dropout_row(f"dense{j}_drop", d.dropout, rows[-1].output_shape))
         shape, n = rows[-1].output_shape, d.units
     rows.append(_dense_row("output", n, arch.num_classes, "softmax", shape))
     return ArchitectureTable(tuple(rows))

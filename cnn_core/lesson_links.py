@@ -107,7 +107,18 @@ SCHEMAS: dict[str, tuple[Field, ...]] = {
     ),
 }
 PAGES = tuple(SCHEMAS)
-ARCH_LOCKS = ("net", "blocks", "filters", "kernel", "stride", "padding", "activation", "pool", "units")
+ARCH_LOCKS = (
+    "net",
+    "blocks",
+    "filters",
+    "kernel",
+    "stride",
+    "padding",
+    "activation",
+    "pool",
+    "units",
+    "regularise",  # batch norm and dropout
+)
 LOCKABLE: dict[str, tuple[str, ...]] = {
     "data": ("image",),
     "kernels": ("src", "image", "view", "kernel", "size", "sigma", "grid", "padding", "stride", "flip", "raw"),

@@ -78,6 +78,8 @@ COLOURS = {
     "Conv2D": "#4C78A8",
     "MaxPooling2D": "#F58518",
     "AveragePooling2D": "#E45756",
+    "BatchNormalization": "#B279A2",
+    "Dropout": "#72B7B2",
     "Flatten": "#9D9D9D",
     "Dense": "#54A24B",
 }

@@ -12,7 +12,7 @@ activation, computed in the graph from the outputs it already has, no second mod
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import keras
 import numpy as np
@@ -182,6 +182,7 @@ def architecture_of(model: keras.Model) -> Architecture:
     """
     blocks: list[ConvBlock] = []
     dense: list[DenseLayer] = []
+    last: list = blocks  # the list whose last layer a BatchNormalization or Dropout belongs to
     for layer in model.layers:
         if isinstance(layer, keras.layers.Conv2D):
             blocks.append(
@@ -196,9 +197,14 @@ def architecture_of(model: keras.Model) -> Architecture:
             )
         elif isinstance(layer, (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D)):
             kind = "max" if isinstance(layer, keras.layers.MaxPooling2D) else "average"
-            blocks[-1] = ConvBlock(**{**blocks[-1].__dict__, "pool": kind, "pool_size": layer.pool_size[0]})
+            blocks[-1] = replace(blocks[-1], pool=kind, pool_size=layer.pool_size[0])
         elif isinstance(layer, keras.layers.Dense):
             dense.append(DenseLayer(layer.units, _activation(layer)))
+            last = dense
+        elif isinstance(layer, keras.layers.BatchNormalization):
+            last[-1] = replace(last[-1], batch_norm=True)
+        elif isinstance(layer, keras.layers.Dropout):
+            last[-1] = replace(last[-1], dropout=float(layer.rate))
         elif not isinstance(layer, keras.layers.Flatten):
             raise ValueError(f"Layer {layer.name} ({type(layer).__name__}) is not part of this app's CNNs.")
     return Architecture(

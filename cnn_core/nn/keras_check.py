@@ -92,6 +92,8 @@ def compare(table: ArchitectureTable, rows: tuple[KerasRow, ...], total: int) ->
             out.append(f"{r.name}: output shape {r.output_shape} by formula, {k.output_shape} in Keras.")
         if k.params != r.params:
             out.append(f"{r.name}: {r.params:,} parameters by formula, {k.params:,} in Keras.")
+        elif k.non_trainable != r.non_trainable:
+            out.append(f"{r.name}: {r.non_trainable:,} non-trainable by formula, {k.non_trainable:,} in Keras.")
     if total != table.total_params:
         out.append(f"Total: {table.total_params:,} parameters by formula, {total:,} in Keras.")
     return tuple(out)

@@ -38,28 +38,39 @@ def build_model(arch: Architecture = SEED, precision: str = "float32") -> keras.
     float32, the multiply-adds run in bfloat16) and keeps the output layer in float32, so the
     probabilities and the loss are computed exactly. The policies are set per layer, never with
     Keras' process-wide `set_dtype_policy`: the server builds models on several threads at once.
+    A block's optional layers are named after it: block1_norm (BatchNormalization), block1_drop
+    (Dropout after the pooling), dense1_norm, dense1_drop.
     """
     policy = {"float32": "float32", "bfloat16": "mixed_bfloat16"}[precision]
     layers: list = [keras.Input(shape=arch.input_shape, name="image")]
+
+    def regularise(layer, prefix: str, batch_norm: bool, dropout: float, pool=None) -> None:
+        # BatchNormalization computes its statistics in float32 even under the mixed policy (Keras casts)
+        layers.append(layer)
+        if batch_norm:
+            layers.append(keras.layers.BatchNormalization(name=f"{prefix}norm", dtype=policy))
+        if pool is not None:
+            layers.append(pool)
+        if dropout > 0:
+            layers.append(keras.layers.Dropout(dropout, name=f"{prefix}drop", dtype=policy))
+
     for i, b in enumerate(arch.conv_blocks, start=1):
-        layers.append(
-            keras.layers.Conv2D(
-                b.filters,
-                b.kernel_size,
-                strides=b.stride,
-                padding=b.padding,
-                activation=b.activation,
-                name=f"conv{i}",
-                dtype=policy,
-            )
+        conv = keras.layers.Conv2D(
+            b.filters,
+            b.kernel_size,
+            strides=b.stride,
+            padding=b.padding,
+            activation=b.activation,
+            name=f"conv{i}",
+            dtype=policy,
         )
-        if b.pool == "max":
-            layers.append(keras.layers.MaxPooling2D(b.pool_size, name=f"pool{i}", dtype=policy))
-        elif b.pool == "average":
-            layers.append(keras.layers.AveragePooling2D(b.pool_size, name=f"pool{i}", dtype=policy))
+        pool_layer = {"max": keras.layers.MaxPooling2D, "average": keras.layers.AveragePooling2D}.get(b.pool)
+        pool = pool_layer(b.pool_size, name=f"pool{i}", dtype=policy) if pool_layer else None
+        regularise(conv, f"block{i}_", b.batch_norm, b.dropout, pool)
     layers.append(keras.layers.Flatten(name="flatten", dtype=policy))
     for j, d in enumerate(arch.dense_layers, start=1):
-        layers.append(keras.layers.Dense(d.units, activation=d.activation, name=f"dense{j}", dtype=policy))
+        dense = keras.layers.Dense(d.units, activation=d.activation, name=f"dense{j}", dtype=policy)
+        regularise(dense, f"dense{j}_", d.batch_norm, d.dropout)
     layers.append(keras.layers.Dense(arch.num_classes, activation="softmax", name="output", dtype="float32"))
     return keras.Sequential(layers, name="cnn")
 

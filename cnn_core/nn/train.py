@@ -88,15 +88,23 @@ class TerminalProgress(keras.callbacks.Callback):
 
 
 class StopAtTestAccuracy(keras.callbacks.Callback):
-    """Stop after the first epoch whose test accuracy reaches `target`."""
+    """Stop after the first epoch whose test accuracy reaches `target`; keeps every epoch's test
+    accuracy and the training seconds until then (scoring the test images is not counted)."""
 
     def __init__(self, x, y, target: float):
         super().__init__()
         self.x, self.y, self.target = x, y, target
         self.test_accuracy: list[float] = []
+        self.seconds: list[float] = []  # training time at the end of each epoch
+
+    def on_train_begin(self, logs=None):
+        self.t0, self.scoring = time.perf_counter(), 0.0
 
     def on_epoch_end(self, epoch, logs=None):
+        t = time.perf_counter()
+        self.seconds.append(round(t - self.t0 - self.scoring, 1))
         acc = self.model.evaluate(self.x, self.y, batch_size=1000, verbose=0)[1]
+        self.scoring += time.perf_counter() - t
         self.test_accuracy.append(float(acc))
         if acc >= self.target:
             self.model.stop_training = True
@@ -116,8 +124,9 @@ def train_and_save(
     trained = compile_model(build_model(arch, chosen.name), recipe)
     steps = int(np.ceil(len(data.x_train) * (1 - recipe.validation_split) / recipe.batch_size))
     callbacks = [TerminalProgress(steps)]
-    if until is not None:
-        callbacks.append(StopAtTestAccuracy(data.x_test, data.y_test, until))
+    stop = StopAtTestAccuracy(data.x_test, data.y_test, until) if until is not None else None
+    if stop is not None:
+        callbacks.append(stop)
     t0 = time.perf_counter()
     history = fit(trained, recipe, data, callbacks)
     seconds = time.perf_counter() - t0
@@ -147,10 +156,12 @@ def train_and_save(
         },
         "date": date.today().isoformat(),
     }
-    if until is not None:
+    if stop is not None:
         info["stopped_by"] = (
             f"first epoch with test accuracy >= {until} (--until-test-accuracy {until}, at most {recipe.epochs})"
         )
+        info["test_accuracy_per_epoch"] = stop.test_accuracy
+        info["training_seconds_per_epoch"] = stop.seconds
     out.parent.mkdir(parents=True, exist_ok=True)
     model.save(out)
     out.with_suffix(".json").write_text(json.dumps(info, indent=2) + "\n")

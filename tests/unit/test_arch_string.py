@@ -33,7 +33,7 @@ def test_200_random_buildable_networks_round_trip():
         text = to_string(arch)
         back, notes = parse(text)
         assert back == canonical(arch) and notes == [], text
-        assert len(text) <= 120 and " " not in text
+        assert len(text) <= 200 and " " not in text
 
 
 def test_any_network_within_the_limits_round_trips_including_unbuildable_ones():
@@ -50,6 +50,16 @@ def test_defaults_are_left_out_and_every_option_is_written():
     assert parse("C32 K5 S2-SAME-tanh-a3 , c8k1 / d10-elu")[0] == arch  # case and spaces do not matter
     assert parse("c8")[0] == Architecture(conv_blocks=(ConvBlock(8, 3, pool="none"),), dense_layers=())
     assert parse("c8/")[0].dense_layers == ()
+
+
+def test_batch_norm_and_dropout_are_written_and_read():
+    block = ConvBlock(32, 3, padding="same", pool="max", batch_norm=True, dropout=0.25)
+    arch = Architecture(conv_blocks=(block,), dense_layers=(DenseLayer(128, "tanh", batch_norm=True, dropout=0.5),))
+    assert to_string(arch) == "c32k3-same-p2-bn-drop25/d128-tanh-bn-drop50"
+    assert parse("c32k3-bn-same-drop25-p2/d128-drop50-bn-tanh")[0] == arch  # options in any order
+    arch, notes = parse("c8-drop95/d8-drop0")
+    assert arch.conv_blocks[0].dropout == LIMITS.dropout[1] and "dropout percentage 95" in notes[0]
+    assert arch.dense_layers[0].dropout == 0.0 and len(notes) == 1
 
 
 def test_numbers_outside_the_limits_are_clamped_with_a_note():

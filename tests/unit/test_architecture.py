@@ -35,6 +35,8 @@ def test_every_preset_is_within_the_limits():
         replace(SEED, dense_layers=(DenseLayer(1025),)),
         replace(SEED, dense_layers=(DenseLayer(8, "softplus"),)),
         replace(SEED, dense_layers=(DenseLayer(8),) * 4),
+        replace(SEED, conv_blocks=(ConvBlock(8, dropout=0.9),)),
+        replace(SEED, dense_layers=(DenseLayer(8, dropout=-0.1),)),
     ],
 )
 def test_limits_refuse_what_the_editor_does_not_offer(arch):

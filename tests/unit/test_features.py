@@ -56,6 +56,19 @@ def test_layer_shapes_match_the_model_and_the_formulas(shipped_model, reading):
     assert {k: v.shape for k, v in reading.layers.items()} == expected
 
 
+def test_a_network_with_batch_norm_and_dropout_is_read_like_keras_reads_it(samples):
+    """Batch norm and dropout layers are listed with their maps; at reading time dropout passes all through."""
+    model = build_model(PRESETS["improved"])
+    x = samples.images[0] / 255.0
+    reading = reader_for(model).read(x)
+    rows = layer_rows(model)
+    assert list(reading.layers) == [layer.name for layer in model.layers] == list(rows)
+    assert {"block1_norm", "block1_drop", "dense1_norm", "dense1_drop"} <= set(rows)
+    np.testing.assert_array_equal(reading.layers["block1_drop"], reading.layers["pool1"])
+    expected = model(x[None, :, :, None].astype("float32"), training=False).numpy()[0]
+    np.testing.assert_allclose(reading.probs, expected, atol=1e-5)
+
+
 def test_prediction_matches_calling_the_model(shipped_model, samples):
     x = samples.images[:8] / 255.0
     direct = shipped_model(x[..., None].astype(np.float32), training=False).numpy()

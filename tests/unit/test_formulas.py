@@ -6,6 +6,7 @@ valid architectures and compares output shapes and count_params() layer by layer
 
 import math
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -157,7 +158,7 @@ def _assert_same_as_keras(arch):
         assert ours.kind == theirs.kind, ours.name
         assert ours.output_shape == theirs.output_shape, (ours.name, arch)
         assert ours.params == theirs.params, (ours.name, arch)
-        assert theirs.non_trainable == 0 and theirs.trainable == theirs.params
+        assert (ours.trainable, ours.non_trainable) == (theirs.trainable, theirs.non_trainable), ours.name
     assert total == table.total_params
     assert compare(table, rows, total) == ()
 
@@ -185,6 +186,8 @@ def test_random_valid_architectures_match_keras(keras):
     assert len(valid) >= 200
     kinds = {(b.padding, b.pool, b.stride) for a in valid for b in a.conv_blocks}
     assert len(kinds) >= 15  # the sample really mixes padding, pooling and stride
+    layers = [x for a in valid for x in (*a.conv_blocks, *a.dense_layers)]
+    assert sum(x.batch_norm for x in layers) >= 50 and sum(x.dropout > 0 for x in layers) >= 50
     for i, arch in enumerate(valid):
         if i % 50 == 0:
             keras.backend.clear_session()
@@ -211,6 +214,31 @@ def test_wide_filters_still_match(keras):
     _assert_same_as_keras(arch)
 
 
+def test_batch_norm_and_dropout_rows_match_keras(keras):
+    """Batch norm: 4 numbers per channel, 2 of them (mean, variance) not trained; dropout: none, same shape."""
+    block = ConvBlock(16, 3, padding="same", pool="max", batch_norm=True, dropout=0.25)
+    arch = Architecture(conv_blocks=(block,), dense_layers=(DenseLayer(32, batch_norm=True, dropout=0.5),))
+    table = layer_table(arch)
+    names = [r.name for r in table.rows]
+    assert names == [
+        "conv1",
+        "block1_norm",
+        "pool1",
+        "block1_drop",
+        "flatten",
+        "dense1",
+        "dense1_norm",
+        "dense1_drop",
+        "output",
+    ]
+    norm = table.rows[1]
+    assert (norm.params, norm.non_trainable, norm.output_shape) == (64, 32, (28, 28, 16))
+    assert "2*16 learned" in norm.params_formula and norm.params_formula.endswith("= 64")
+    assert table.rows[3].output_shape == (14, 14, 16) and table.rows[3].params == 0
+    assert table.total_params - table.total_trainable == 2 * 16 + 2 * 32
+    _assert_same_as_keras(arch)
+
+
 def test_compare_reports_every_kind_of_disagreement():
     """The Keras comparison is not vacuous: doctored Keras rows give one sentence per difference."""
     from cnn_core.nn.keras_check import KerasRow
@@ -225,6 +253,10 @@ def test_compare_reports_every_kind_of_disagreement():
     assert any("output shape" in m for m in out) and any("321" in m for m in out)
     assert any("AveragePooling2D" in m for m in out) and out[-1].startswith("Total")
     assert "layers differ" in compare(t, tuple(rows[:-1]), t.total_params)[0]
+    normed = layer_table(replace(SEED, conv_blocks=(ConvBlock(8, batch_norm=True),)))
+    rows = [KerasRow(r.name, r.kind, r.output_shape, r.params, r.params, 0) for r in normed.rows]
+    out = compare(normed, tuple(rows), normed.total_params)
+    assert out == ("block1_norm: 16 non-trainable by formula, 0 in Keras.",)
 
 
 def test_huge_networks_are_not_built():

@@ -187,4 +187,6 @@ def test_fuzz_decode_never_raises_and_always_gives_allowed_values(page):
 def test_a_copied_link_is_readable():
     link = L.link("architecture", {"net": PRESETS["improved"]}, ["kernel"])
     parts = urlsplit("http://x/" + link)
-    assert "%" not in link and dict(parse_qsl(parts.query))["net"] == "c32k5-same-p2,c64k5-same-p2,c64k3-same-p2/d128"
+    assert "%" not in link and dict(parse_qsl(parts.query))["net"] == (
+        "c32k5-same-p2-bn-drop25,c64k5-same-p2-bn-drop25,c64k3-same-p2-bn-drop25/d128-bn-drop50"
+    )

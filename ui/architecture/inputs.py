@@ -33,10 +33,25 @@ MIN_DENSE, MAX_DENSE = LIMITS.dense_layers
 PRESET_KEY = "arch_preset"
 N_CONV_KEY, N_DENSE_KEY = "arch_n_conv", "arch_n_dense"
 KEPT_KEY = "arch_kept"  # {widget key: last value}: not a widget key, so it outlives hidden widgets
-CONV_FIELDS = ("filters", "kernel_size", "stride", "padding", "activation", "pool", "pool_size")
+CONV_FIELDS = (
+    "filters",
+    "kernel_size",
+    "stride",
+    "padding",
+    "activation",
+    "pool",
+    "pool_size",
+    "batch_norm",
+    "dropout",
+)
+DENSE_FIELDS = ("units", "activation", "batch_norm", "dropout")
 # A block or layer added beyond the stored network starts from these (they fit after the seed's blocks).
 NEW_BLOCK = ConvBlock(64, 3, padding="same", pool="none")
 NEW_DENSE = DenseLayer(32)
+BATCH_NORM_HELP = (
+    "After the activation, rescale each channel to mean 0 and spread 1 over the batch, then by a learned "
+    "scale and shift. Steadier steps, so training needs fewer epochs."
+)
 ACTIVATION_HELP = "What the layer does to each sum before passing it on; the curves below the picture show all five."
 
 PRESET_LABELS = {
@@ -66,8 +81,8 @@ def _values(arch: Architecture) -> dict:
             v[conv_key(i, f)] = getattr(b, f)
     for j in range(1, MAX_DENSE + 1):
         d = arch.dense_layers[j - 1] if j <= len(arch.dense_layers) else NEW_DENSE
-        v[dense_key(j, "units")] = d.units
-        v[dense_key(j, "activation")] = d.activation
+        for f in DENSE_FIELDS:
+            v[dense_key(j, f)] = getattr(d, f)
     return v
 
 
@@ -133,7 +148,7 @@ def _keep_all(n_conv: int, n_dense: int) -> None:
     ss = st.session_state
     drawn = {PRESET_KEY, N_CONV_KEY, N_DENSE_KEY}
     drawn |= {conv_key(i, f) for i in range(1, n_conv + 1) for f in CONV_FIELDS}
-    drawn |= {dense_key(j, f) for j in range(1, n_dense + 1) for f in ("units", "activation")}
+    drawn |= {dense_key(j, f) for j in range(1, n_dense + 1) for f in DENSE_FIELDS}
     values = {k: ss[k] for k in (*_values(SEED), PRESET_KEY) if k in ss}
     ss[KEPT_KEY] = {"values": values, "drawn": drawn, "run": run_number()}
 
@@ -159,6 +174,7 @@ def _conv_block(i: int) -> None:
             key=conv_key(i, "pool_size"),
             disabled=pool == "none" or _locked("pool"),
         )
+        _regularisers(conv_key(i, "batch_norm"), conv_key(i, "dropout"), "after the pooling")
 
 
 def _dense_layer(j: int) -> None:
@@ -166,6 +182,22 @@ def _dense_layer(j: int) -> None:
         st.markdown(f"**Dense {j}**")
         st.number_input("Units", *LIMITS.units, step=1, key=dense_key(j, "units"), disabled=_locked("units"))
         _activation(dense_key(j, "activation"))
+        _regularisers(dense_key(j, "batch_norm"), dense_key(j, "dropout"), "of the layer's outputs")
+
+
+def _regularisers(norm_key: str, drop_key: str, where: str) -> None:
+    """Batch normalisation and dropout for one block or layer (both off in the article's network)."""
+    c1, c2 = st.columns(2)
+    c1.checkbox("Batch norm", key=norm_key, help=BATCH_NORM_HELP, disabled=_locked("regularise"))
+    c2.number_input(
+        "Dropout",
+        *LIMITS.dropout,
+        step=0.05,
+        format="%.2f",
+        key=drop_key,
+        help=f"The fraction {where} set to 0 at random in each training step (none when reading a digit). 0: off.",
+        disabled=_locked("regularise"),
+    )
 
 
 def _activation(key: str) -> None:
@@ -186,11 +218,18 @@ def _read() -> Architecture:
             ss[conv_key(i, "activation")],
             ss[conv_key(i, "pool")],
             int(ss[conv_key(i, "pool_size")]),
+            bool(ss[conv_key(i, "batch_norm")]),
+            round(float(ss[conv_key(i, "dropout")]), 2),
         )
         for i in range(1, int(ss[N_CONV_KEY]) + 1)
     )
     dense = tuple(
-        DenseLayer(int(ss[dense_key(j, "units")]), ss[dense_key(j, "activation")])
+        DenseLayer(
+            int(ss[dense_key(j, "units")]),
+            ss[dense_key(j, "activation")],
+            bool(ss[dense_key(j, "batch_norm")]),
+            round(float(ss[dense_key(j, "dropout")]), 2),
+        )
         for j in range(1, int(ss[N_DENSE_KEY]) + 1)
     )
     return Architecture(conv_blocks=blocks, dense_layers=dense)

@@ -12,7 +12,6 @@ from ui.architecture.text import formula_text
 
 BROKEN = "background-color: #fde2e1; color: #8a1c14; font-weight: 600"
 AFTER_BROKEN = "color: #9aa0a6"
-WEIGHTED = ("Conv2D", "Dense")  # the only kinds here that own weights; all of them trainable
 
 
 def table_frame(table: ArchitectureTable, input_shape: tuple[int, ...]) -> pd.DataFrame:
@@ -90,17 +89,26 @@ def show_table(table: ArchitectureTable, input_shape: tuple[int, ...]) -> None:
 
 def show_totals(table: ArchitectureTable) -> None:
     """Metric tiles: total, trainable and non-trainable parameters, compute and memory per example."""
-    trainable = sum(r.params for r in table.rows if r.kind in WEIGHTED)
+    trainable = table.total_trainable
+    fixed = table.total_params - trainable
+    norms = sum(r.kind == "BatchNormalization" for r in table.rows)
     split = cost_split(table)
     if not table.valid:
         st.caption("These totals describe a network that cannot be built: see the highlighted layer below.")
     c = st.columns(5)
     c[0].metric("Total parameters", f"{table.total_params:,}")
-    c[1].metric("Trainable", f"{trainable:,}", help="Conv2D kernels and biases, Dense weights and biases.")
+    c[1].metric(
+        "Trainable",
+        f"{trainable:,}",
+        help="Conv2D kernels and biases, Dense weights and biases, batch norm's scales and shifts.",
+    )
     c[2].metric(
         "Non-trainable",
-        f"{table.total_params - trainable:,}",
-        help="Weights no optimizer updates (e.g. BatchNorm statistics). This network has no such layer.",
+        f"{fixed:,}",
+        help=f"Numbers no optimizer updates: the running mean and variance of each of the {norms} batch-norm "
+        "layers (2 per channel), averaged while training."
+        if norms
+        else "Numbers no optimizer updates, such as batch norm's running statistics. This network has no batch norm.",
     )
     c[3].metric("Multiply-adds per digit", f"{table.total_macs:,}")
     c[4].metric(

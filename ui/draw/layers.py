@@ -73,6 +73,18 @@ def caption(row: LayerRow) -> str:
             f"each side shrinks about {f} times, the number of maps stays, and a feature that moves by less "
             "than a window still counts."
         )
+    if row.kind == "BatchNormalization":
+        return (
+            f"Batch normalisation: each of the {row.output_shape[-1]} channels has the mean and variance it saw "
+            "in training subtracted and divided out, then a learned scale and shift applied, so the next layer "
+            "reads numbers of a steady size."
+        )
+    if row.kind == "Dropout":
+        return (
+            f"Dropout ({row.config.split(':')[0]}) zeroes values at random only while training, so no unit can "
+            "rely on one other; reading your digit it passes everything through unchanged: these maps equal "
+            "the layer before."
+        )
     if row.kind == "Flatten":
         return (
             f"Flatten lays the {' x '.join(map(str, row.input_shape))} maps out as one list of "
