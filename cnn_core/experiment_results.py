@@ -14,9 +14,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from cnn_core import jobs
-from cnn_core.data import N_CLASSES
+from cnn_core.data import N_CLASSES, N_TRAIN
 from cnn_core.experiments import CHART_BATCH, CHART_LOSS_GAP, Experiment, Step
 from cnn_core.formulas import layer_table
+from cnn_core.improved_record import TARGET
 
 CHANCE = 1 / N_CLASSES  # the accuracy of guessing one of the ten digits
 
@@ -210,3 +211,25 @@ def summary(exp: Experiment, outcomes: Sequence[Outcome]) -> str:
     if exp.chart == CHART_BATCH:
         return _batch_sentence(outcomes)
     return _compare_sentence(exp, outcomes)
+
+
+def improved_text(rec, network: str, seed_test_accuracy: float) -> str:
+    """One sentence on the improved preset's recorded run (cnn_core.improved_record), from its numbers."""
+    best = max(rec.test_accuracy)
+    minutes = rec.seconds[-1] / 60
+    if rec.reached:
+        head = (
+            f"The Improved preset ({network}) reached {rec.test_accuracy[-1]:.2%} test accuracy after "
+            f"{rec.epochs} epochs"
+        )
+    else:
+        head = (
+            f"The Improved preset ({network}) did not reach {TARGET:.1%} within {rec.epochs} epochs (best {best:.2%})"
+        )
+    return (
+        f"{head} on all {N_TRAIN:,} training images: {minutes:.0f} minutes of training in {rec.precision} on "
+        f"{rec.machine} (recorded {rec.date} by bench/bench_improved.py). The shipped seed network scores "
+        f"{seed_test_accuracy:.2%}. Batch normalisation keeps each layer's numbers at a steady size, so "
+        "the steps can stay large; dropout stops the bigger network from memorising the training images. "
+        "Pick 'preset: improved' in the Network box to train it yourself (longer than a guided experiment)."
+    )

@@ -58,7 +58,7 @@ PRESET_LABELS = {
     "seed": f"Seed (the article's network, {layer_table(PRESETS['seed']).total_params / 1000:.0f}k parameters)",
     "small": "Small (fewer, narrower blocks)",
     "wide": "Wide (twice the filters)",
-    "improved": "Improved ('same' padding, 5x5 kernels)",
+    "improved": "Improved ('same' padding, 5x5 kernels, batch norm, dropout)",
 }
 
 

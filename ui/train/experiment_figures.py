@@ -9,6 +9,7 @@ from plotly.subplots import make_subplots
 
 from cnn_core.experiment_results import CHANCE, Outcome, turn_up_epoch
 from cnn_core.experiments import CHART_BATCH, CHART_LOSS_GAP, Experiment
+from cnn_core.improved_record import TARGET, ImprovedRecord
 from ui.train.figures import PALETTE, TRAIN_DASH, VALIDATION_DASH, _layout
 
 
@@ -128,3 +129,22 @@ def caption(exp: Experiment, outcomes: list[Outcome]) -> str:
     if near_chance(outcomes):
         return text + f" The dotted horizontal line is what guessing gets ({CHANCE:.0%})."
     return text + " The scale is zoomed in on the differences: it does not start at 0."
+
+
+def improved_record(rec: ImprovedRecord, seed_test_accuracy: float) -> go.Figure:
+    """The improved preset's test accuracy after each epoch, the 99.5% target and the shipped seed network's."""
+    epochs = list(range(1, rec.epochs + 1))
+    fig = go.Figure()
+    fig.add_scatter(
+        x=epochs, y=rec.test_accuracy, name="improved preset", mode="lines+markers", line=dict(color=PALETTE[0])
+    )
+    fig.add_hline(y=TARGET, line_dash="dot", annotation_text=f"target: {TARGET:.1%}")
+    fig.add_hline(
+        y=seed_test_accuracy,
+        line_dash="dash",
+        line_color=PALETTE[3],
+        annotation_text=f"shipped seed network: {seed_test_accuracy:.2%}",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(xaxis=dict(title="epoch", dtick=1), yaxis=dict(title="test accuracy", tickformat=".2%"))
+    return _layout(fig, "Improved preset: test accuracy after each epoch (recorded run)", height=320)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from cnn_core import jobs
 from cnn_core.architecture import PRESETS, Architecture
-from cnn_core.experiment_results import outcome, summary
+from cnn_core.experiment_results import improved_text, outcome, summary
 from cnn_core.experiments import (
     EXPERIMENTS,
     Experiment,
@@ -24,6 +24,8 @@ from cnn_core.experiments import (
     progress,
 )
 from cnn_core.formulas import layer_table
+from cnn_core.improved_record import load_record as load_improved
+from cnn_core.seed_facts import load_record as load_seed_record
 from cnn_core.store.runs import AlreadyTraining
 from ui import models, state, training
 from ui.errors import plain
@@ -40,15 +42,22 @@ def network_text(arch: Architecture) -> str:
     parts = []
     for b in arch.conv_blocks:
         conv = f"{b.filters} filters {b.kernel_size}x{b.kernel_size}" + (f" stride {b.stride}" if b.stride > 1 else "")
-        parts.append(conv + ("" if b.pool == "none" else f", {b.pool} pool {b.pool_size}"))
-    parts += [f"dense {d.units}" for d in arch.dense_layers]
+        conv += ", batch norm" if b.batch_norm else ""
+        conv += "" if b.pool == "none" else f", {b.pool} pool {b.pool_size}"
+        parts.append(conv + (f", dropout {b.dropout:g}" if b.dropout else ""))
+    for d in arch.dense_layers:
+        parts.append(
+            f"dense {d.units}"
+            + (", batch norm" if d.batch_norm else "")
+            + (f", dropout {d.dropout:g}" if d.dropout else "")
+        )
     return "; ".join(parts)
 
 
 def settings_text(v: Variant) -> str:
     r = v.recipe
     return (
-        f"{network_text(v.arch)} ({layer_table(v.arch).total_params:,} weights); "
+        f"{settings_text_of(v.arch)}; "
         f"{inputs.OPTIMIZER_NAMES[r.optimizer]}, learning rate {r.learning_rate:g}, "
         f"{inputs.LOSS_NAMES[r.loss]}, batches of {r.batch_size}, {r.epochs} epochs on {r.train_size:,} images"
     )
@@ -180,37 +189,58 @@ def section() -> None:
     _continue(runs)
     busy_with_one = st.session_state.get(ACTIVE) is not None or experiment_of(runs) is not None
     with st.expander("Guided experiments: ways to improve a network, as runs you can compare", expanded=busy_with_one):
-        exp = _pick(runs)
-        st.markdown(exp.tests)
-        st.markdown(f"**What to watch:** {exp.watch}")
-        n = len(exp.variants)
-        st.caption(
-            (f"{n} runs, one after another" if n > 1 else "One run")
-            + f"; about {expected_seconds(exp):.0f} s of training on "
-            "this server when no one else's run is waiting (estimated from each network's multiply-adds; the "
-            "server trains one run at a time, so in a class they queue). Starting fills in the settings above"
-            + (
-                f"; a network that is no preset goes in the Network box as '{inputs.FROM_ARCH_PAGE}'."
-                if any(widget_values(v)["train_network"] == inputs.FROM_ARCH_PAGE for v in exp.variants)
-                else "."
-            )
+        _experiment(runs)
+        _improved()
+
+
+def _improved() -> None:
+    """Beyond the experiments: the improved preset's recorded run to 99.5% (bench/bench_improved.py)."""
+    rec = load_improved()
+    if rec is None:
+        return
+    st.markdown("**Further: batch normalisation and dropout, on all 60,000 images**")
+    seed = load_seed_record().test_accuracy
+    st.plotly_chart(figs.improved_record(rec, seed), key="experiment-improved-record")
+    st.caption(improved_text(rec, settings_text_of(PRESETS["improved"]), seed))
+
+
+def settings_text_of(arch: Architecture) -> str:
+    return f"{network_text(arch)} ({layer_table(arch).total_params:,} weights)"
+
+
+def _experiment(runs: dict) -> None:
+    """One guided experiment: what it tests, its variants' state, its start button or its result."""
+    exp = _pick(runs)
+    st.markdown(exp.tests)
+    st.markdown(f"**What to watch:** {exp.watch}")
+    n = len(exp.variants)
+    st.caption(
+        (f"{n} runs, one after another" if n > 1 else "One run")
+        + f"; about {expected_seconds(exp):.0f} s of training on "
+        "this server when no one else's run is waiting (estimated from each network's multiply-adds; the "
+        "server trains one run at a time, so in a class they queue). Starting fills in the settings above"
+        + (
+            f"; a network that is no preset goes in the Network box as '{inputs.FROM_ARCH_PAGE}'."
+            if any(widget_values(v)["train_network"] == inputs.FROM_ARCH_PAGE for v in exp.variants)
+            else "."
         )
-        steps = progress(exp, runs)
-        st.markdown("\n".join(status_line(k, s) + f"  \n   {settings_text(s.variant)}" for k, s in enumerate(steps, 1)))
-        i = next_step(steps)
-        if i is None:
-            _results(exp, steps)
-            return
-        if any(s.active for s in steps):
-            st.caption(_after_this(exp, steps))
-            return
-        label = NEXT if any(s.run is not None for s in steps) else START
-        busy = training.busy()
-        if st.button(
-            label,
-            key="experiment_start",
-            icon=":material/science:",
-            disabled=busy,
-            help="Your run in progress must finish first: one run at a time." if busy else None,
-        ):
-            _start(exp, i)
+    )
+    steps = progress(exp, runs)
+    st.markdown("\n".join(status_line(k, s) + f"  \n   {settings_text(s.variant)}" for k, s in enumerate(steps, 1)))
+    i = next_step(steps)
+    if i is None:
+        _results(exp, steps)
+        return
+    if any(s.active for s in steps):
+        st.caption(_after_this(exp, steps))
+        return
+    label = NEXT if any(s.run is not None for s in steps) else START
+    busy = training.busy()
+    if st.button(
+        label,
+        key="experiment_start",
+        icon=":material/science:",
+        disabled=busy,
+        help="Your run in progress must finish first: one run at a time." if busy else None,
+    ):
+        _start(exp, i)
