@@ -45,44 +45,35 @@ def test_an_unreachable_scheduler_is_said_in_one_friendly_line(scheduler_at):
     assert "Traceback" not in page_text(at)
 
 
-def test_a_reachable_scheduler_is_named_with_its_workers(scheduler_at):
-    cluster = DaskCluster.start(workers=0)
-    try:
-        scheduler_at(cluster.address)
-        at = AppTest.from_file("../../app_pages/train.py", default_timeout=60).run()
-        assert not at.exception
-        assert any("has no workers right now" in w.value for w in at.warning)  # nothing to train on: here
-        cluster.add_worker("w1")
-        cluster.client.wait_for_workers(1, timeout=60)
-        from ui.training import trainers
-
-        trainers().dask.keep_alive()  # the writer's next round would count it within a second
-        at.run()
-        assert "Runs train on the class's Dask cluster (1 worker(s)), not on this app server." in page_text(at)
-    finally:
-        cluster.stop()
-
-
 def _max_jobs() -> int:
     from ui.training import registry
 
     return registry().max_jobs
 
 
-def test_a_scheduler_that_comes_back_is_used_again(scheduler_at, monkeypatch):
-    """Unreachable at start; once it answers, the background retry (every 30 s; at once here) finds it."""
+def test_a_scheduler_that_comes_back_is_used_again_once_it_has_workers(scheduler_at, monkeypatch):
+    """Unreachable at start; it comes back without workers (still here); a worker joins (there). The
+    background retry (every 30 s) and worker count (every second) run at once here."""
     import cnn_core.executor
+    from ui.training import trainers
 
     port = free_port()
     scheduler_at(f"tcp://127.0.0.1:{port}")
-    from ui.training import trainers
-
-    assert trainers().where().fallback and not trainers().dask.reachable
-    cluster = DaskCluster.start(workers=1, port=port, warm=False)
+    at = AppTest.from_file("../../app_pages/train.py", default_timeout=60).run()
+    assert any("is not reachable" in w.value for w in at.warning)
+    cluster = DaskCluster.start(workers=0, port=port)
     try:
         monkeypatch.setattr(cnn_core.executor, "DASK_RETRY_SECONDS", 0.0)
         trainers().dask.keep_alive()  # what the writer's round does
-        where = trainers().where()
-        assert (where.executor, where.workers, where.fallback) == ("dask", 1, False)
+        at.run()
+        assert trainers().dask.reachable
+        assert any("has no workers right now: runs train here" in w.value for w in at.warning)
+        cluster.add_worker("w1")
+        cluster.client.wait_for_workers(1, timeout=60)
+        trainers().dask.keep_alive()
+        at.run()
+        assert not [w for w in at.warning if "Dask" in w.value]
+        assert "Runs train on the class's Dask cluster (1 worker(s)), not on this app server." in page_text(at)
+        assert trainers().where().executor == "dask"
     finally:
         cluster.stop()
