@@ -48,7 +48,7 @@ def registry() -> JobRegistry:
     return JobRegistry(_train, when_idle=_release_memory, writer=writer)
 
 
-@st.cache_resource(show_spinner="Connecting to the class's Dask cluster...")
+@st.cache_resource(show_spinner=False)  # connecting to a Dask scheduler waits at most 3 s
 def trainers() -> Trainers:
     """Where this process's runs train: the Dask cluster at $CNN_EXPLAINER_DASK_SCHEDULER when it is
     set and answers (within a few seconds), else this process's queue (`registry()`)."""
