@@ -113,3 +113,5 @@ def test_an_unreachable_scheduler_at_start_sends_runs_here(kit, store, trainer):
     assert runs.load(store, job.id).state == jobs.DONE
     registry.writer.also.clear()  # its thread no longer retries the scheduler
     registry.writer.interval = 3600
+    for typo in ("localhost", "http://127.0.0.1:8786"):  # not a Dask address: the same, no exception
+        assert not DaskExecutor(typo, store, task=print, timeout=1.0).connect()
