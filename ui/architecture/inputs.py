@@ -187,9 +187,8 @@ def _dense_layer(j: int) -> None:
 
 def _regularisers(norm_key: str, drop_key: str, where: str) -> None:
     """Batch normalisation and dropout for one block or layer (both off in the article's network)."""
-    c1, c2 = st.columns(2)
-    c1.checkbox("Batch norm", key=norm_key, help=BATCH_NORM_HELP, disabled=_locked("regularise"))
-    c2.number_input(
+    st.checkbox("Batch norm", key=norm_key, help=BATCH_NORM_HELP, disabled=_locked("regularise"))
+    st.number_input(
         "Dropout",
         *LIMITS.dropout,
         step=0.05,
