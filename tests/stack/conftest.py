@@ -1,5 +1,5 @@
-"""The stack tests: one started stack per test module (PostgreSQL, two app processes, HAProxy; Dask
-workers when the app has its Dask executor), one Chromium, everything stopped by process id at the end.
+"""The stack tests: one started stack per test module (PostgreSQL, a Dask scheduler and two workers, two
+app processes, HAProxy), one Chromium, everything stopped by process id at the end.
 
 Outside CI a machine without HAProxy, PostgreSQL or Chromium skips these tests loudly; in CI (CI=true)
 that is a failure. A failed test saves every open page's screenshot and the stack's logs under artifacts/.
@@ -38,13 +38,6 @@ def _need(found, what: str) -> None:
     pytest.skip(msg)
 
 
-def dask_executor_landed() -> bool:
-    """True once the app reads CNN_EXPLAINER_DASK_SCHEDULER (the Dask executor of issue #14)."""
-    return any(
-        "CNN_EXPLAINER_DASK_SCHEDULER" in p.read_text(errors="replace") for p in (ROOT / "cnn_core").rglob("*.py")
-    )
-
-
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory):
     _need(haproxy_path(), "HAProxy (apt-get install -y haproxy)")
@@ -52,7 +45,7 @@ def stack(tmp_path_factory):
     _need(chromium_path(), "Chromium (apt-get install -y chromium)")
     logs = tmp_path_factory.mktemp("stack")
     env = {"CNN_EXPLAINER_TEACHER_KEY": TEACHER_KEY, "CNN_EXPLAINER_MAX_JOBS": "1"}
-    s = Stack(replicas=2, dask_workers=2 if dask_executor_landed() else 0, env=env, log_dir=logs)
+    s = Stack(replicas=2, dask_workers=2, env=env, log_dir=logs)
     s.start()
     try:
         yield s

@@ -1,10 +1,11 @@
-"""The stack in real browsers, through a real HAProxy on loopback: two app processes, one PostgreSQL
-(and the Dask workers once the app has its Dask executor).
+"""The stack in real browsers, through a real HAProxy on loopback: two app processes, one PostgreSQL,
+a Dask scheduler and two workers.
 
 One class, in order (the tests share the module's stack and the class they build):
 1. a teacher opens a class; two learners in separate browser contexts are routed to different
-   replicas (HAProxy's cookie says which), join the class and train at the same time; a teacher page
-   on each replica shows both runs' progress, and the database shows the two runs overlapped;
+   replicas (HAProxy's cookie says which), join the class and train at the same time on the two Dask
+   workers; a teacher page on each replica shows both runs' progress, and the database shows the two
+   runs overlapped;
 2. PostgreSQL restarts: a page loaded meanwhile says "Reconnecting" in plain words (never a stack
    trace) and comes back by itself; nothing already written is lost;
 3. one replica is stopped: HAProxy's health check takes it out, and its learner's next page load reaches
@@ -105,8 +106,7 @@ def test_two_learners_on_two_replicas_train_at_once_and_each_replica_teacher_see
     assert [r.state for r in runs] == ["done", "done"], [(r.state, r.message) for r in runs]
     assert runs[0].started < runs[1].finished and runs[1].started < runs[0].finished, "not trained at once"
     assert runs[0].worker != runs[1].worker, [r.worker for r in runs]  # two trainers, one run each
-    if stack.dask is not None:
-        assert all(r.worker.startswith("dask ") for r in runs), [r.worker for r in runs]  # on the Dask workers
+    assert all(r.worker.startswith("dask ") for r in runs), [r.worker for r in runs]  # on the Dask workers
     for i in (0, 1):
         for who in ("Ada", "Bob"):
             assert seen[i][who], f"teacher screen {i + 1} never saw {who}'s run part way: {seen}"
