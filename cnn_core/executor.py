@@ -92,7 +92,7 @@ class DaskExecutor:
         """Insert `job` in the store (queued, no worker yet) and hand it to the cluster.
 
         Raises cnn_core.store.runs.AlreadyTraining like the local queue; OSError when the scheduler
-        is gone (the run is then cancelled in the store: the caller trains it elsewhere).
+        refuses it (the run is then withdrawn from the store: the caller trains it elsewhere).
         """
         from distributed import fire_and_forget
 
@@ -116,7 +116,7 @@ class DaskExecutor:
         with self._lock:
             future = self._pending.get(run_id)
         if future is not None and leases.worker_of(self.store, run_id) == (CANCELLED, ""):
-            future.cancel()
+            self.client.cancel([future], force=True)  # force: fire_and_forget also holds the task
             with self._lock:
                 self._pending.pop(run_id, None)
 

@@ -31,6 +31,10 @@ def _warm_up() -> int:
     return os.getpid()
 
 
+def _has_task(key: str, dask_scheduler=None) -> bool:
+    return key in dask_scheduler.tasks
+
+
 class DaskCluster:
     def __init__(self, port: int, env: dict):
         self.port, self.env = port, env
@@ -81,6 +85,10 @@ class DaskCluster:
 
     def worker_pids(self) -> dict[str, int]:
         return self.client.run(os.getpid)
+
+    def has_task(self, key: str) -> bool:
+        """True while the scheduler holds a task of that key (waiting, running or kept)."""
+        return self.client.run_on_scheduler(_has_task, key)
 
     def kill_worker(self, address: str) -> None:
         """SIGKILL: the machine stops at once, nothing is said to anyone."""

@@ -58,10 +58,19 @@ def test_a_run_trains_on_a_dask_worker_and_lands_in_the_store(cluster, app, db_u
 
 
 def test_cancel_through_the_store_reaches_a_run_on_a_dask_worker(cluster, app, db_url, small):
+    """Both workers busy, a third run waits in Dask's queue: cancelling it takes it out of that queue;
+    cancelling a training one (from another process, through the store) stops it after its batch."""
     trainers = app(cluster.address)
     store = open_store(db_url)  # another process (a teacher's replica) asks to cancel
-    job = trainers.submit(TINY, LONG, small, owner=learner(store, "Bob"))
-    wait_for(lambda: running_with_progress(store, job.id), timeout=60)
+    job, other = (trainers.submit(TINY, LONG, small, owner=learner(store, n)) for n in ("Bob", "Bea"))
+    wait_for(lambda: running_with_progress(store, job.id) and running_with_progress(store, other.id), timeout=60)
+    waiting = trainers.submit(TINY, LONG, small, owner=learner(store, "Ben"))
+    assert row(store, waiting.id).state == jobs.QUEUED and trainers.on_dask(waiting.id)
+    assert runs.request_cancel(store, waiting.id) == jobs.CANCELLED  # no worker has it: cancelled at once
+    assert cluster.has_task(f"train-{waiting.id}")
+    trainers.cancel(waiting.id)
+    assert not trainers.on_dask(waiting.id)
+    wait_for(lambda: not cluster.has_task(f"train-{waiting.id}"), timeout=5)  # gone from Dask's queue
     assert runs.request_cancel(store, job.id) == jobs.RUNNING
     t0 = time.monotonic()
     back, _ = wait_for(lambda: (r := row(store, job.id)).state in jobs.TERMINAL and r, timeout=30)
@@ -70,6 +79,10 @@ def test_cancel_through_the_store_reaches_a_run_on_a_dask_worker(cluster, app, d
     assert back.message.startswith("Cancelled after") and back.progress()["done"] < back.progress()["total"]
     assert seconds < 4, f"the cancel took {seconds:.1f} s to stop the run"  # writer reads it each second
     print(f"cancel reached the worker and the run ended in {seconds:.1f} s")
+    runs.request_cancel(store, other.id)
+    wait_for(lambda: row(store, other.id).state == jobs.CANCELLED, timeout=30)
+    time.sleep(1.5)  # a free worker now: a task still queued would start
+    assert row(store, waiting.id).state == jobs.CANCELLED and leases.worker_of(store, waiting.id)[1] == ""
 
 
 def test_a_killed_worker_interrupts_its_run_and_the_other_worker_keeps_serving(cluster, app, db_url, small):
