@@ -286,19 +286,19 @@ class Stack:
         still running after `grace` seconds, then PostgreSQL."""
         if self.dask:
             self.dask.close_client()
-        procs = [self.haproxy.proc if self.haproxy else None] + [a.proc for a in self.apps]
-        if self.dask:
-            procs += [*self.dask.workers, self.dask.scheduler]
-        live = [p for p in procs if p is not None and p.poll() is None]
-        for p in live:
-            p.send_signal(signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        for p in live:
-            try:
-                p.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait(10)
+        front = [self.haproxy.proc if self.haproxy else None] + [a.proc for a in self.apps]
+        front += self.dask.workers if self.dask else []
+        for wave in (front, [self.dask.scheduler] if self.dask else []):  # workers leave before their scheduler
+            live = [p for p in wave if p is not None and p.poll() is None]
+            for p in live:
+                p.send_signal(signal.SIGTERM)
+            deadline = time.monotonic() + grace
+            for p in live:
+                try:
+                    p.wait(max(0.1, deadline - time.monotonic()))
+                except subprocess.TimeoutExpired:
+                    p.kill()
+                    p.wait(10)
         for part in [self.haproxy, *self.apps, self.dask]:
             if part is not None:
                 part.stop()  # closes their log files (the processes have ended)
