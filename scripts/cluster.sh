@@ -57,8 +57,10 @@ port_free() {
   "$PY" - "$1" <<'EOF'
 import socket, sys
 with socket.socket() as s:
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections in TIME_WAIT do not count
     try:
         s.bind(("127.0.0.1", int(sys.argv[1])))
+        s.listen()
     except OSError:
         sys.exit(1)
 EOF
@@ -141,7 +143,8 @@ up() {
   fi
 
   say "Dask scheduler on 127.0.0.1:$DASK_PORT and $WORKERS workers (one process, one thread each)"
-  spawn scheduler "scheduler" env TF_CPP_MIN_LOG_LEVEL=2 "$ROOT/.venv/bin/dask" scheduler \
+  # the scheduler unpickles each task's function (cnn_core.nn.remote.train_run): it needs the code too
+  spawn scheduler "scheduler" env PYTHONPATH="$ROOT" TF_CPP_MIN_LOG_LEVEL=2 "$ROOT/.venv/bin/dask" scheduler \
     --host 127.0.0.1 --port "$DASK_PORT" --no-dashboard
   local i
   for ((i = 1; i <= WORKERS; i++)); do
