@@ -9,7 +9,7 @@ from cnn_core.job_registry import JobRegistry
 from cnn_core.store.sync import RunWriter
 from tests.dask.cluster import DaskCluster
 
-STALE = 8.0  # seconds of silence before a run counts as stopped, in these tests (the app: 60)
+STALE = 10.0  # seconds of silence before a run counts as stopped, in these tests (the app: 60)
 
 
 def pytest_collection_modifyitems(items):

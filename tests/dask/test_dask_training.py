@@ -77,7 +77,7 @@ def test_cancel_through_the_store_reaches_a_run_on_a_dask_worker(cluster, app, d
     seconds = time.monotonic() - t0
     assert back.state == jobs.CANCELLED and back.has_model and back.test_accuracy is None
     assert back.message.startswith("Cancelled after") and back.progress()["done"] < back.progress()["total"]
-    assert seconds < 4, f"the cancel took {seconds:.1f} s to stop the run"  # writer reads it each second
+    assert seconds < 6, f"the cancel took {seconds:.1f} s to stop the run"  # writer reads it each second
     print(f"cancel reached the worker and the run ended in {seconds:.1f} s")
     runs.request_cancel(store, other.id)
     wait_for(lambda: row(store, other.id).state == jobs.CANCELLED, timeout=30)
@@ -128,7 +128,7 @@ def test_a_frozen_worker_is_taken_for_stopped_after_the_stale_time_and_cannot_re
     finally:
         os.kill(pid, signal.SIGCONT)
     assert back.state == jobs.INTERRUPTED and back.message == runs.STOPPED_MESSAGE
-    assert STALE - 2 < seconds < STALE + 3, f"marked after {seconds:.1f} s (stale time {STALE} s)"
+    assert STALE - 2 < seconds < STALE + 5, f"marked after {seconds:.1f} s (stale time {STALE} s)"
     print(f"frozen worker's run marked interrupted after {seconds:.1f} s")
     time.sleep(3)  # the thawed worker's writer finds the run interrupted: its training stops
     first = runs.load(store, job.id)
