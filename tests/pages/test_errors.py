@@ -122,3 +122,28 @@ def test_plain_escapes_every_markdown_and_html_construct():
     ]:
         escaped = plain(hostile)
         assert all(ch == "\\" or ch.isalnum() or ch == " " or escaped[i - 1] == "\\" for i, ch in enumerate(escaped))
+
+
+def _live_progress_with_the_database_away():
+    from sqlalchemy import exc
+
+    import ui.train.progress as progress
+
+    def away(run_id):
+        raise exc.OperationalError("SELECT 1", None, ConnectionRefusedError("connection refused"))
+
+    progress.load = away
+    progress.live_progress("0123456789ab")
+    progress.live_charts("0123456789ab")
+
+
+def test_live_progress_says_reconnecting_when_the_database_stops_answering():
+    """A learner watching a run while PostgreSQL restarts reads 'Reconnecting', not an error box."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui.errors import RECONNECTING
+
+    at = AppTest.from_function(_live_progress_with_the_database_away, default_timeout=60).run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [RECONNECTING, RECONNECTING]
+    assert not at.error

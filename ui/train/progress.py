@@ -12,7 +12,7 @@ import streamlit as st
 from cnn_core import jobs, settings
 from cnn_core.data import N_TEST
 from ui import ownership
-from ui.errors import plain
+from ui.errors import friendly_errors, plain
 from ui.train import figures as charts
 from ui.training import load, registry, restart, score, trainers
 
@@ -106,22 +106,25 @@ def show_progress(job: jobs.Job) -> None:
 
 @st.fragment(run_every=POLL_SECONDS)
 def live_progress(job_id: str) -> None:
-    """Re-drawn every POLL_SECONDS while the job is queued or running; a full rerun once it ends."""
-    job = load(job_id)
-    if job is None:
-        return
-    if job.state in jobs.TERMINAL:
-        st.rerun()  # the whole page redraws once: runs table, kernels, answers
-    with st.status(f"{job.label}: {job.state}", expanded=True, state="running"):
-        show_numbers(job)
+    """Re-drawn every POLL_SECONDS while the job is queued or running; a full rerun once it ends.
+    A database that stops answering meanwhile shows 'Reconnecting' here until it is back."""
+    with friendly_errors("the run's progress"):
+        job = load(job_id)
+        if job is None:
+            return
+        if job.state in jobs.TERMINAL:
+            st.rerun()  # the whole page redraws once: runs table, kernels, answers
+        with st.status(f"{job.label}: {job.state}", expanded=True, state="running"):
+            show_numbers(job)
 
 
 @st.fragment(run_every=CHART_SECONDS)
 def live_charts(job_id: str) -> None:
     """The growing curves, redrawn every CHART_SECONDS: each redraw holds the GIL the trainer needs."""
-    job = load(job_id)
-    if job is not None and job.state == jobs.RUNNING and job.steps_per_epoch:
-        show_charts(job)
+    with friendly_errors("the run's curves"):
+        job = load(job_id)
+        if job is not None and job.state == jobs.RUNNING and job.steps_per_epoch:
+            show_charts(job)
 
 
 def show_outcome(job: jobs.Job) -> None:
