@@ -270,3 +270,13 @@ def test_the_figures_draw_what_their_captions_say():
     bars = [t for t in fig.data if t.type == "bar"]
     assert [b.y[0] for b in bars] == [1.5, 0.5]
     assert [t.name for t in fig.data if t.type == "scatter"] == ["small: 3 batches", "large: 1 batch"]
+
+
+def test_the_improved_presets_recorded_run_is_shown_under_the_experiments():
+    from cnn_core.improved_record import load_record
+
+    rec = load_record()
+    at = _open(_key())
+    caption = next(c.value for c in at.caption if "Improved preset" in c.value)
+    assert f"{rec.test_accuracy[-1]:.2%} test accuracy after {rec.epochs} epochs" in caption
+    assert "batch norm" in caption and "dropout 0.25" in caption
