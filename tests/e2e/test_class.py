@@ -9,38 +9,12 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
+from tests.support.class_flow import create_class, draw, join, new_page, send, teacher_opens
 from tests.support.server import AppServer, wait_idle
-from tests.support.strokes import draw_sync, place
 from tests.support.train_page import choose_short_run
 
 KEY = "e2e-teacher-key-4821"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
-METRIC = "[data-testid='stMetricValue']"
-
-
-def _context(chromium, url: str):
-    ctx = chromium.new_context(viewport={"width": 1400, "height": 1000})
-    page = ctx.new_page()
-    page.set_default_timeout(60_000)
-    page.app_url = url
-    return ctx, page
-
-
-def _teacher_opens(page, url: str) -> None:
-    page.goto(f"{url}/teacher")
-    wait_idle(page)
-    page.get_by_label("Teacher key").fill(KEY)
-    page.get_by_role("button", name="Open the Teacher page").click()
-    wait_idle(page)
-
-
-def _join(page, url: str, code: str, nickname: str) -> None:
-    page.goto(f"{url}/train?class={code}")
-    wait_idle(page)
-    page.get_by_role("textbox", name="Your nickname").fill(nickname)
-    page.get_by_role("button", name="Join the class").click()
-    wait_idle(page)
-    expect(page.get_by_test_id("stSidebar").get_by_text(nickname)).to_be_visible()
 
 
 def _train_short_run(page) -> None:
@@ -49,45 +23,24 @@ def _train_short_run(page) -> None:
     wait_idle(page)
 
 
-def _draw(page, digit: str) -> None:
-    canvas = page.locator("canvas.upper-canvas").first
-    canvas.wait_for()
-    page.wait_for_timeout(500)  # the fresh canvas attaches its mouse handlers
-    box = canvas.bounding_box()
-    draw_sync(page, place(digit, (box["x"] + 60, box["y"] + 40, box["width"] * 0.45, box["height"] * 0.7)))
-    expect(page.locator(METRIC).first).to_be_visible(timeout=30_000)
-    wait_idle(page)
-
-
-def _send(page, digit: str) -> None:
-    page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").click()
-    page.keyboard.type(digit)  # type to filter the list (it may open off screen), Enter takes the match
-    page.keyboard.press("Enter")
-    wait_idle(page)
-    page.get_by_role("button", name="Send").click()
-    expect(page.get_by_text(f"Sent as a {digit}", exact=False)).to_be_visible(timeout=30_000)
-
-
 def test_a_class_trains_draws_and_survives_a_restart(chromium, tmp_path):
     env = {"CNN_EXPLAINER_DB": f"sqlite:///{tmp_path / 'class.sqlite3'}", "CNN_EXPLAINER_TEACHER_KEY": KEY}
     server = AppServer(env=env, log_dir=tmp_path).start()
     contexts = []
     try:
-        tctx, teacher = _context(chromium, server.url)
+        tctx, teacher = new_page(chromium, server.url)
         contexts.append(tctx)
-        _teacher_opens(teacher, server.url)
-        teacher.get_by_role("button", name="Create the class").click()
-        wait_idle(teacher)
-        code = teacher.get_by_role("heading", name=re.compile(r"^[A-Z2-9]{6}$")).inner_text().strip()
+        teacher_opens(teacher, server.url, KEY)
+        code = create_class(teacher)
         expect(teacher.get_by_text(f"{server.url}/?class={code}").first).to_be_visible()  # the join link
         qr = teacher.get_by_test_id("stImage").filter(has_text="QR code of the join link")
         expect(qr.locator("img")).to_be_visible()
 
-        actx, ada = _context(chromium, server.url)
-        bctx, bob = _context(chromium, server.url)
+        actx, ada = new_page(chromium, server.url)
+        bctx, bob = new_page(chromium, server.url)
         contexts += [actx, bctx]
-        _join(ada, server.url, code, "Ada")
-        _join(bob, server.url, code, "Bob")
+        join(ada, server.url, code, "Ada")
+        join(bob, server.url, code, "Bob")
         _train_short_run(ada)
         _train_short_run(bob)  # waits in the queue behind Ada's run on a 1-slot server
         for learner in (ada, bob):
@@ -96,8 +49,8 @@ def test_a_class_trains_draws_and_survives_a_restart(chromium, tmp_path):
         bob.goto(re.sub(r"/train\?", "/draw?", bob.url))  # Bob's own address (his key), on the Draw page
         wait_idle(bob)
         for digit in ("1", "7", "4"):
-            _draw(bob, digit)
-            _send(bob, digit)
+            draw(bob, digit)
+            send(bob, digit)
             bob.get_by_role("button", name="Clear", exact=True).click()
             wait_idle(bob)
 
@@ -107,7 +60,7 @@ def test_a_class_trains_draws_and_survives_a_restart(chromium, tmp_path):
         expect(teacher.get_by_text("Leaderboard").first).to_be_visible()
         teacher.reload()
         wait_idle(teacher)
-        _teacher_opens(teacher, server.url)  # a reload is a new session: the key is asked again
+        teacher_opens(teacher, server.url, KEY)  # a reload is a new session: the key is asked again
         expect(teacher.get_by_role("button", name="Drawings as .npz (3)")).to_be_visible(timeout=30_000)
         teacher.get_by_role("button", name="Measure on our drawings").click()
         expect(teacher.get_by_text(re.compile(r"read \d of our 3 drawings right"))).to_be_visible(timeout=90_000)
@@ -125,18 +78,18 @@ def test_a_class_trains_draws_and_survives_a_restart(chromium, tmp_path):
     again.port, again.url = server.port, server.url  # the same server, restarted
     again.start()
     try:
-        tctx, teacher = _context(chromium, again.url)
-        _teacher_opens(teacher, again.url)
+        tctx, teacher = new_page(chromium, again.url)
+        teacher_opens(teacher, again.url, KEY)
         expect(teacher.get_by_text("Runs (2)")).to_be_visible(timeout=30_000)
         expect(teacher.get_by_text("Learners (2)")).to_be_visible()
         expect(teacher.get_by_role("button", name="Drawings as .npz (3)")).to_be_visible()
         tctx.close()
 
-        actx, ada = _context(chromium, again.url)
+        actx, ada = new_page(chromium, again.url)
         ada.goto(re.sub(r"/train\?", "/draw?", ada_address))  # Ada comes back with her own address
         wait_idle(ada)
         expect(ada.get_by_test_id("stSidebar").get_by_text("Ada")).to_be_visible()
-        _draw(ada, "1")
+        draw(ada, "1")
         expect(ada.get_by_text(re.compile(r"Answered by: Run 1: adam"))).to_be_visible()  # her own run answers
         actx.close()
     except Exception:
