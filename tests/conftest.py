@@ -39,6 +39,16 @@ def shipped_model():
     return load_model()
 
 
+@pytest.fixture(scope="session")
+def shared_chromium():
+    """The one Chromium of the test session (tests/e2e and tests/stack): Playwright's sync API allows one
+    running instance per thread, so a second `browser()` while the first is open fails."""
+    from tests.support.server import browser
+
+    with browser() as b:
+        yield b
+
+
 APP = str(ROOT / "app.py")  # AppTest.from_file resolves relative paths against the calling file
 
 

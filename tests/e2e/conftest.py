@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.server import AppServer, browser, chromium_path
+from tests.support.server import AppServer, chromium_path
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 
@@ -36,9 +36,8 @@ def app_server():
 
 
 @pytest.fixture(scope="session")
-def chromium(app_server):
-    with browser() as b:
-        yield b
+def chromium(app_server, shared_chromium):
+    return shared_chromium
 
 
 @pytest.hookimpl(hookwrapper=True)

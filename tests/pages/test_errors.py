@@ -132,9 +132,12 @@ def _live_progress_with_the_database_away():
     def away(run_id):
         raise exc.OperationalError("SELECT 1", None, ConnectionRefusedError("connection refused"))
 
-    progress.load = away
-    progress.live_progress("0123456789ab")
-    progress.live_charts("0123456789ab")
+    loaded, progress.load = progress.load, away  # this process's module: put back before anything else runs
+    try:
+        progress.live_progress("0123456789ab")
+        progress.live_charts("0123456789ab")
+    finally:
+        progress.load = loaded
 
 
 def test_live_progress_says_reconnecting_when_the_database_stops_answering():

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.support.postgres import bin_dir
-from tests.support.server import browser, chromium_path
+from tests.support.server import chromium_path
 from tests.support.stack import Stack, haproxy_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -59,9 +59,10 @@ def stack(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(stack):
-    with browser() as b:
-        yield b
+def chromium(stack, shared_chromium):
+    yield shared_chromium
+    for ctx in list(shared_chromium.contexts):  # this module's learners and teachers
+        ctx.close()
 
 
 @pytest.hookimpl(hookwrapper=True)
