@@ -78,7 +78,8 @@ async def _join(page, url: str, path: str, code: str | None, nickname: str) -> N
 
 async def _send(page, digit: int) -> None:
     """Label the drawing on the page as `digit` and send it to the class's test set."""
-    await page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").click()
+    # during a rerun the old picker may linger beside the new one: the newest is last
+    await page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").last.click()
     await page.keyboard.type(str(digit))  # type to filter the list (it may open off screen), Enter takes the match
     await page.keyboard.press("Enter")
     await _idle(page)
