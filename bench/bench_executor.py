@@ -97,6 +97,12 @@ def _thread_round(store, mnist, reader, image) -> dict:
     reg.writer.interval = 3600  # its thread idles from its next round on (the store goes at the end)
     peak.stop()
     time.sleep(2)
+    return _round_result(ms, still, before, peak)
+
+
+def _round_result(ms, still: bool, before: float, peak) -> dict:
+    """One round's figures: the reads' times, whether training still ran, this process's and its
+    children's memory before, at the peak and now."""
     return {
         "ms": ms,
         "still": still,
@@ -134,15 +140,7 @@ def _process_round(store, reader, image) -> dict:
         _wait_training(lambda: runs.load(store, job.id, curve=False).state in jobs.TERMINAL)
         peak.stop()
         time.sleep(2)
-        out = {
-            "ms": ms,
-            "still": still,
-            "app_before": before,
-            "app_peak": peak.app,
-            "others_peak": peak.children,
-            "app_after": _mb([psutil.Process()]),
-            "others_after": _mb(psutil.Process().children(recursive=True)),
-        }
+        out = _round_result(ms, still, before, peak)
         local.writer.also.clear()
         local.writer.interval = 3600
         trainers.dask.client.close()
