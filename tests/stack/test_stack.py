@@ -8,7 +8,10 @@ One class, in order (the tests share the module's stack and the class they build
    runs overlapped;
 2. PostgreSQL restarts: a page loaded meanwhile says "Reconnecting" in plain words (never a stack
    trace) and comes back by itself; nothing already written is lost;
-3. one replica is stopped: HAProxy's health check takes it out, and its learner's next page load reaches
+3. the Dask worker training a learner's run is killed (worker and nanny, SIGKILL, as a machine losing
+   power): his Train page says in plain words that the machine training it stopped, within the stated
+   time; he restarts it with one click and the other worker trains it to the end;
+4. one replica is stopped: HAProxy's health check takes it out, and its learner's next page load reaches
    the other replica and finds there who she is, her class, her run (its model answers her drawing) and
    the drawing she sent before.
 """
@@ -22,12 +25,12 @@ from playwright.sync_api import expect
 
 from cnn_core.store import learners
 from cnn_core.store.migrate import open_store
-from cnn_core.store.tables import Run
+from cnn_core.store.tables import Learner, Run
 from tests.stack.conftest import TEACHER_KEY
 from tests.support.class_flow import create_class, draw, join, new_page, send, teacher_opens
 from tests.support.server import wait_idle
 from tests.support.stack import COOKIE
-from tests.support.train_page import choose_short_run
+from tests.support.train_page import choose_run
 
 OPEN_PAGES: list = []  # every page a test opened: screenshots on failure (conftest)
 CLASS: dict = {}  # what test 1 built, for the later tests
@@ -48,14 +51,18 @@ def table_rows(frame) -> list[dict[str, str]]:
     return [dict(zip(cells[0], row, strict=False)) for row in cells[1:]]
 
 
-def _runs(stack, code: str) -> list[Run]:
+def _runs(stack, code: str, nickname: str | None = None) -> list[Run]:
+    """The class's runs in the database, oldest first (only `nickname`'s if given)."""
     from sqlalchemy import select
 
     store = open_store(stack.db_url, migrate=False)
     try:
         room = learners.find_class(store, code)
+        query = select(Run).join(Learner, Run.learner_id == Learner.id).where(Run.class_id == room.id)
+        if nickname:
+            query = query.where(Learner.nickname == nickname)
         with store.session() as s:
-            return list(s.scalars(select(Run).where(Run.class_id == room.id).order_by(Run.created)))
+            return list(s.scalars(query.order_by(Run.created)))
     finally:
         store.dispose()
 
@@ -77,8 +84,8 @@ def test_two_learners_on_two_replicas_train_at_once_and_each_replica_teacher_see
     on = {"Ada": replica_of(ada), "Bob": replica_of(bob)}
     assert on["Ada"] != on["Bob"], f"both learners on one replica: {on}"  # round robin over new browsers
 
-    for learner in (ada, bob):
-        choose_short_run(learner)  # 2,000 images, 1 epoch
+    for learner in (ada, bob):  # long enough for teacher screens refreshed every 3 s to see it part way even
+        choose_run(learner, "10,000", 1)  # where training is fast (a 2,000-image run could fit between two)
     for learner in (ada, bob):
         learner.get_by_role("button", name="Start training").click()
     for learner in (ada, bob):
@@ -112,11 +119,16 @@ def test_two_learners_on_two_replicas_train_at_once_and_each_replica_teacher_see
             assert seen[i][who], f"teacher screen {i + 1} never saw {who}'s run part way: {seen}"
     for learner in (ada, bob):
         expect(learner.get_by_text(re.compile(r"Run 1: .* finished in"))).to_be_visible(timeout=60_000)
-    CLASS.update(code=code, ada=ada, teacher=teacher)
+    CLASS.update(code=code, ada=ada, bob=bob, teacher=teacher)
+
+
+def _class() -> dict:
+    assert CLASS, "this test continues the class the first test of the module builds, and it failed"
+    return CLASS
 
 
 def test_a_postgresql_restart_says_reconnecting_and_loses_nothing(stack, chromium):
-    ada, teacher = CLASS["ada"], CLASS["teacher"]
+    ada, teacher = _class()["ada"], CLASS["teacher"]
     before = [(r.id, r.state, r.test_accuracy) for r in _runs(stack, CLASS["code"])]
     stack.stop_postgres()
     try:
@@ -136,8 +148,36 @@ def test_a_postgresql_restart_says_reconnecting_and_loses_nothing(stack, chromiu
     assert [(r.id, r.state, r.test_accuracy) for r in _runs(stack, CLASS["code"])] == before
 
 
+def test_a_killed_worker_says_so_in_plain_words_and_the_restart_trains_on_the_other(stack, chromium):
+    bob, code = _class()["bob"], CLASS["code"]
+    bob.reload()  # a fresh page (PostgreSQL restarted under it)
+    wait_idle(bob)
+    choose_run(bob, "10,000", 1)  # long enough to be caught part way; its restart is as long
+    bob.get_by_role("button", name="Start training").click()
+    wait_idle(bob)
+    deadline = time.monotonic() + 120
+    while not (run := _runs(stack, code, "Bob")[-1]).last_batch and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert run.state == "running" and run.last_batch and run.worker.startswith("dask "), (run.state, run.worker)
+    stack.dask.kill_worker(run.worker.removeprefix("dask "))
+    t0 = time.monotonic()
+    expect(bob.get_by_text("the machine training this run stopped").first).to_be_visible(timeout=60_000)
+    print(f"a killed worker's run said so on the learner's page {time.monotonic() - t0:.1f} s after the kill")
+    assert "Traceback" not in bob.content() and bob.get_by_test_id("stException").count() == 0
+    stopped = _runs(stack, code, "Bob")[-1]
+    assert (stopped.id, stopped.state, stopped.active) == (run.id, "interrupted", False)
+
+    bob.get_by_role("button", name="Restart it").click()
+    wait_idle(bob)
+    again = _runs(stack, code, "Bob")[-1]
+    assert again.id != run.id and again.arch == run.arch and again.recipe == run.recipe
+    expect(bob.get_by_text(re.compile(rf"Run {again.number}: .* finished in"))).to_be_visible(timeout=240_000)
+    again = _runs(stack, code, "Bob")[-1]
+    assert again.state == "done" and again.worker.startswith("dask ") and again.worker != run.worker, again.worker
+
+
 def test_a_stopped_replica_sends_its_learner_to_the_other_with_everything(stack, chromium):
-    ada = CLASS["ada"]
+    ada = _class()["ada"]
     ada.goto(re.sub(r"/train\?", "/draw?", ada.url))  # her own address (her key), on the Draw page
     wait_idle(ada)
     draw(ada, "1")

@@ -182,6 +182,16 @@ class DaskCluster:
         self.workers.append(worker)
         return worker
 
+    def kill_worker(self, address: str) -> None:
+        """SIGKILL the worker at `address` and its nanny, as if its machine lost power: nothing is said
+        to anyone, and the nanny cannot start it again."""
+        import psutil
+
+        pid = self._client.run(os.getpid, workers=[address])[address]
+        worker = psutil.Process(pid)
+        for p in (worker.parent(), worker):  # the nanny first, or it would start a new worker
+            p.kill()
+
     def worker_count(self) -> int:
         from distributed import Client
 
