@@ -195,7 +195,7 @@ def run() -> list[Row]:
     rate = {n: o.runs_done / (o.window_s / 60) for n, o in outs.items()}
     errors = [" ".join(e.split()) for o in outs.values() for e in o.res.errors + o.log_errors + o.not_done]
     load = os.getloadavg()[0]
-    shared = f"machine shared with other work (1-min load average {load:.1f} at the end); browsers on the same 2 cores"
+    shared = f"1-min load average {load:.1f} at the end: the browsers, the stack and training share the 2 cores"
     rows = [
         Row(
             f"stack: {SESSIONS} learners drawing through HAProxy on 2 replicas while {TRAINERS} train on 2 Dask workers: "
@@ -204,7 +204,9 @@ def run() -> list[Row]:
             p50(lat) if lat else None,
             "ms",
             p95(lat) if lat else None,
-            notes=f"{len(lat)} predictions, {two.res.sent} drawings sent in {SECONDS:.0f} s; {shared}",
+            notes=f"{len(lat)} predictions, {two.res.sent} drawings sent in {SECONDS:.0f} s; {shared}; "
+            f"redrawn, not timed: {two.res.lost_strokes} strokes drawn before the canvas listened, "
+            f"{two.res.stale_views} pages reloaded because the last prediction stayed beside the prompt after Clear",
         ),
         Row(
             "stack: errors (pages, process logs: tracebacks, a live replica taken out by HAProxy; runs not done), 1 and 2 workers",

@@ -39,6 +39,7 @@ class Result:
     peak_rss_mb: float = 0.0
     trained: bool = False
     lost_strokes: int = 0
+    stale_views: int = 0  # after a Clear, the previous prediction stayed on the page (reloaded, not timed)
     server_cores: float = 0.0  # CPU seconds of the server per wall second during the class
     training_seconds: float | None = None
     sent: int = 0  # drawings sent to the class's test set
@@ -64,6 +65,15 @@ def _rss_mb(pid: int) -> float:
 async def _idle(page, timeout=60_000):
     await page.wait_for_timeout(30)
     await page.wait_for_selector(IDLE, timeout=timeout)
+
+
+async def _gone(locator, timeout: float) -> bool:
+    """True once nothing matches `locator` (within `timeout` ms)."""
+    try:
+        await locator.first.wait_for(state="detached", timeout=timeout)
+        return True
+    except PlaywrightTimeout:
+        return False
 
 
 async def _join(page, url: str, path: str, code: str | None, nickname: str) -> None:
@@ -93,7 +103,8 @@ async def _learner(i: int, browser, url: str, until: float, res: Result, code: s
     page = await ctx.new_page()
     try:
         await _join(page, url, "draw", code, f"learner {i + 1}")
-        canvas = page.locator("canvas.upper-canvas").last  # during a Clear the old canvas may linger a moment
+        # during a Clear the old canvas may linger beside the new one: draw on the one shown
+        canvas = page.locator("canvas.upper-canvas").filter(visible=True).last
         await canvas.wait_for(timeout=60_000)
         prompt = page.get_by_text("Draw a digit in the black square", exact=False)
         metric = page.locator("[data-testid='stMetric']", has_text="Prediction")
@@ -101,6 +112,11 @@ async def _learner(i: int, browser, url: str, until: float, res: Result, code: s
             await prompt.wait_for(timeout=60_000)  # an empty, freshly mounted canvas
             await _idle(page)
             await page.wait_for_timeout(300)
+            if await metric.count() and not await _gone(metric, 10_000):
+                res.stale_views += 1  # the last prediction still shown beside the prompt: reload, as a learner would
+                await page.reload()
+                await _idle(page, 120_000)
+                continue
             await canvas.scroll_into_view_if_needed()
             box = await canvas.bounding_box()
             size = rng.uniform(0.45, 0.8) * box["width"]
@@ -208,6 +224,7 @@ def main() -> None:
     print(f"predictions: {len(lat)}  p50 {p50(lat):.0f} ms  p95 {p95(lat):.0f} ms" if lat else "no predictions")
     print(f"server CPU: {r.server_cores:.2f} cores on average (the browsers share the same {os.cpu_count()} cores)")
     print(f"strokes drawn before the canvas listened (redrawn, not timed): {r.lost_strokes}")
+    print(f"pages that kept the last prediction after Clear (reloaded, not timed): {r.stale_views}")
     print(
         f"errors: {len(r.errors)}  peak server RSS: {r.peak_rss_mb:.0f} MB  training finished: {r.trained}"
         f" ({r.training_seconds or 0:.0f} s)"
