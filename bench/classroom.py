@@ -89,10 +89,14 @@ async def _join(page, url: str, path: str, code: str | None, nickname: str) -> N
 async def _send(page, digit: int) -> None:
     """Label the drawing on the page as `digit` and send it to the class's test set."""
     # during a rerun the old picker may linger beside the new one: the newest is last
-    await page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").last.click()
-    await page.keyboard.type(str(digit))  # type to filter the list (it may open off screen), Enter takes the match
-    await page.keyboard.press("Enter")
-    await _idle(page)
+    picker = page.get_by_test_id("stSelectbox").filter(has_text="The digit you meant").last
+    for _ in range(3):  # on a busy machine the list may not be open yet when the digit is typed: look, try again
+        await picker.click()
+        await page.keyboard.type(str(digit))  # type to filter the list (it may open off screen), Enter takes it
+        await page.keyboard.press("Enter")
+        await _idle(page)
+        if await picker.get_by_text(str(digit), exact=True).count():
+            break
     await page.get_by_role("button", name="Send").click()
     await page.get_by_text("Sent as a", exact=False).wait_for(timeout=30_000)
 

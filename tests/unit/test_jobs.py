@@ -18,11 +18,17 @@ from tests.support.jobs import TINY
 RECIPE = TrainingRecipe(epochs=2, batch_size=32, train_size=300, validation_split=0.1)
 
 
-@pytest.fixture(autouse=True, params=["float32", "bfloat16"])
+@pytest.fixture(autouse=True)
 def precision(request, monkeypatch):
-    """Every job test runs in both compute formats: the runner must behave the same under bfloat16."""
-    monkeypatch.setenv(PRECISION_ENV, request.param)
-    return request.param
+    """The compute format of a job test: float32, or each one in BOTH formats."""
+    value = getattr(request, "param", "float32")
+    monkeypatch.setenv(PRECISION_ENV, value)
+    return value
+
+
+# What must work unchanged under bfloat16 (progress events, kernel snapshots, cancel at the next batch,
+# the NaN-loss stop, failures, the queue) runs in both formats; the registry's bookkeeping runs once.
+BOTH = pytest.mark.parametrize("precision", ["float32", "bfloat16"], indirect=True)
 
 
 class AtBatch(keras.callbacks.Callback):
@@ -50,6 +56,7 @@ def test_max_jobs_from_env(monkeypatch):
     assert settings.default_max_jobs() == 1
 
 
+@BOTH
 def test_completes_with_ordered_events_history_and_kernels(small, precision):
     reg = JobRegistry(train, 1)
     job = reg.wait(reg.submit(TINY, RECIPE, small).id)
@@ -74,6 +81,7 @@ def test_completes_with_ordered_events_history_and_kernels(small, precision):
     assert p["done"] == p["total"] == 2 * steps and p["run_fraction"] == 1.0
 
 
+@BOTH
 def test_cancel_mid_epoch_keeps_weights(small):
     reg = JobRegistry(train, 1)
     holder = {}
@@ -88,6 +96,7 @@ def test_cancel_mid_epoch_keeps_weights(small):
     assert "kept" in job.message
 
 
+@BOTH
 def test_nan_loss_stops_with_plain_words(small):
     reg = JobRegistry(train, 1)
     job = reg.wait(reg.submit(TINY, RECIPE.with_(optimizer="sgd", learning_rate=1e30), small).id)
@@ -97,6 +106,7 @@ def test_nan_loss_stops_with_plain_words(small):
     assert sum(e.kind == "batch" for e in job.events) < job.total_steps
 
 
+@BOTH
 def test_exception_inside_training_marks_failed(small):
     def boom(batch):
         raise RuntimeError("disk on fire")
@@ -118,6 +128,7 @@ def test_double_start_with_same_token_is_one_job(small):
     reg.wait(a.id)
 
 
+@BOTH
 def test_queue_when_limit_reached(small):
     reg = JobRegistry(train, max_jobs=1)
     gate = threading.Event()
@@ -182,6 +193,7 @@ def _cancel_at(reg, holder, n):
     return AtBatch(lambda b: b + 1 == n and reg.cancel(holder["id"]))
 
 
+@BOTH
 def test_cancel_counts_only_the_batches_done_and_skips_validation_and_scoring(small):
     """Cancel during batch 3 of a 9-batch epoch: it stops after the next batch and reports 4, not 9;
     no validation pass, no test scoring."""
@@ -202,6 +214,7 @@ def test_cancel_counts_only_the_batches_done_and_skips_validation_and_scoring(sm
     assert job.has_model and job.model is not None
 
 
+@BOTH
 def test_a_cancelled_run_is_scored_when_asked(small):
     from cnn_core import metrics
     from cnn_core.nn.runner import score
