@@ -30,6 +30,7 @@ from tests.support.stack import Stack
 
 SESSIONS = int(os.environ.get("STACK_SESSIONS", 10))
 TRAINERS = int(os.environ.get("STACK_TRAINERS", 4))
+QUEUE = int(os.environ.get("STACK_QUEUE", 6))  # short runs pressed at once in the queue phase (no browsers)
 SECONDS = float(os.environ.get("STACK_SECONDS", 120))
 KEY = "bench-stack-teacher-key"
 STAGGER = 2.0  # seconds between two learners' arrivals
@@ -49,6 +50,8 @@ class Outcome:
     warm_app_mb: float = 0.0
     t_start: float = 0.0  # when the learners started (after the warm-up)
     log_errors: list[str] = field(default_factory=list)
+    queue_s: float = 0.0  # the queue phase: from pressing QUEUE runs at once to the last one done
+    queue_train: list[float] = field(default_factory=list)  # each queued run's training seconds
 
 
 def _tree_rss_mb(pid: int) -> float:
@@ -142,6 +145,60 @@ async def _class(stack: Stack, code: str, out: Outcome) -> None:
         await browser.close()
 
 
+def _settle(store, timeout: float = 600) -> None:
+    """Wait until no run is queued or running (the trainers' last runs end after their browsers)."""
+    from sqlalchemy import func, select
+
+    from cnn_core.store.tables import Run
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with store.session() as s:
+            if not s.scalar(select(func.count()).select_from(Run).where(Run.active)):
+                return
+        time.sleep(1)
+
+
+def _queue(stack: Stack, store, code: str, out: Outcome) -> None:
+    """The workers' own throughput, without browsers on the cores: QUEUE short runs (2,000 images,
+    1 epoch, the seed network) pressed at once through the app's Dask executor, timed until the
+    last one is done. Failed or unfinished runs count as errors."""
+    import dataclasses
+
+    from cnn_core import jobs
+    from cnn_core.architecture import SEED, SEED_RECIPE
+    from cnn_core.executor import DaskExecutor
+    from cnn_core.nn.remote import train_run
+    from cnn_core.store import learners, runs
+
+    key = learners.join(store, code, "queue")[1]
+    executor = DaskExecutor(stack.dask.address, store, train_run, timeout=30)
+    assert executor.connect(), "the scheduler did not answer"
+    recipe = dataclasses.replace(SEED_RECIPE, train_size=2000, epochs=1)
+    t0 = time.time()
+    ids = []
+    for _ in range(QUEUE):
+        job = jobs.Job(jobs.new_job_id(), SEED, recipe, owner=jobs.owner_hash(key))
+        executor.submit(job)
+        ids.append(job.id)
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline:
+        ended = [r for r in (runs.load(store, i, curve=False) for i in ids) if r.state in jobs.TERMINAL]
+        if len(ended) == len(ids):
+            break
+        time.sleep(0.5)
+    done = [r for r in (runs.load(store, i, curve=False) for i in ids) if r.state == jobs.DONE]
+    out.not_done += [
+        f"queued {r.id}: {r.state} {r.message}"[:120]
+        for r in (runs.load(store, i) for i in ids)
+        if r.state != jobs.DONE
+    ]
+    out.queue_s = max((r.finished for r in done), default=time.time()) - t0
+    out.queue_train = [r.phase_seconds.get("training", 0.0) for r in done]
+    if executor.client is not None:
+        executor.client.close()
+
+
 def one(workers: int) -> Outcome:
     """One class on a fresh stack with `workers` Dask workers."""
     from sqlalchemy import select
@@ -171,8 +228,10 @@ def one(workers: int) -> Outcome:
             stop.set()
             sampler.join()
         t1, t0 = time.time(), out.t_start
+        _settle(store)
         with store.session() as s:
             runs = list(s.scalars(select(Run)))
+        _queue(stack, store, code, out)
         store.dispose()
         done = [r for r in runs if r.state == "done" and r.finished >= t0]
         out.not_done = [f"{r.label}: {r.state} {r.message}"[:120] for r in runs if r.state != "done"]
@@ -230,6 +289,21 @@ def run() -> list[Row]:
                 notes=f"{o.runs_done} runs in {o.window_s:.0f} s; a run from start to finish p50 "
                 f"{p50(o.run_seconds) if o.run_seconds else 0:.1f} s, of which training "
                 f"{p50(o.train_seconds) if o.train_seconds else 0:.1f} s; {shared}",
+            )
+        )
+    qrate = {n: QUEUE / (o.queue_s / 60) for n, o in outs.items()}
+    for n, o in outs.items():
+        rows.append(
+            Row(
+                f"stack: {QUEUE} short runs (2,000 images, 1 epoch) pressed at once, no browsers, runs finished "
+                f"per minute, {n} Dask worker{'s' if n > 1 else ''}",
+                "report",
+                qrate[n],
+                "runs/min",
+                baseline=qrate[1] if n == 2 else None,
+                ratio=qrate[2] / qrate[1] if n == 2 and qrate[1] else None,
+                notes=f"the last done {o.queue_s:.0f} s after the press; a run's training p50 "
+                f"{p50(o.queue_train) if o.queue_train else 0:.1f} s; both workers on this machine's 2 cores",
             )
         )
     for kind, mb in two.peak_mb.items():
