@@ -171,13 +171,13 @@ def _queue(stack: Stack, store, code: str, out: Outcome) -> None:
     from cnn_core.nn.remote import train_run
     from cnn_core.store import learners, runs
 
-    key = learners.join(store, code, "queue")[1]
+    keys = [learners.join(store, code, f"queue {i + 1}")[1] for i in range(QUEUE)]  # one active run per learner
     executor = DaskExecutor(stack.dask.address, store, train_run, timeout=30)
     assert executor.connect(), "the scheduler did not answer"
     recipe = dataclasses.replace(SEED_RECIPE, train_size=2000, epochs=1)
     t0 = time.time()
     ids = []
-    for _ in range(QUEUE):
+    for key in keys:
         job = jobs.Job(jobs.new_job_id(), SEED, recipe, owner=jobs.owner_hash(key))
         executor.submit(job)
         ids.append(job.id)
