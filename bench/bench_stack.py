@@ -247,6 +247,19 @@ def one(workers: int) -> Outcome:
     return out
 
 
+def _rate_row(figure: str, rate: dict[int, float], n: int, notes: str) -> Row:
+    """Runs per minute with `n` workers; with 2, the ratio to 1 worker."""
+    return Row(
+        figure,
+        "report",
+        rate[n],
+        "runs/min",
+        baseline=rate[1] if n == 2 else None,
+        ratio=rate[2] / rate[1] if n == 2 and rate[1] else None,
+        notes=notes,
+    )
+
+
 def run() -> list[Row]:
     outs = {n: one(n) for n in (1, 2)}
     two = outs[2]
@@ -276,36 +289,27 @@ def run() -> list[Row]:
             notes="; ".join(errors)[:300],
         ),
     ]
-    for n, o in outs.items():
-        rows.append(
-            Row(
-                f"stack: short runs (2,000 images, 1 epoch) finished per minute, {TRAINERS} learners training, "
-                f"{n} Dask worker{'s' if n > 1 else ''}",
-                "report",
-                rate[n],
-                "runs/min",
-                baseline=rate[1] if n == 2 else None,
-                ratio=rate[2] / rate[1] if n == 2 and rate[1] else None,
-                notes=f"{o.runs_done} runs in {o.window_s:.0f} s; a run from start to finish p50 "
-                f"{p50(o.run_seconds) if o.run_seconds else 0:.1f} s, of which training "
-                f"{p50(o.train_seconds) if o.train_seconds else 0:.1f} s; {shared}",
-            )
-        )
     qrate = {n: QUEUE / (o.queue_s / 60) for n, o in outs.items()}
     for n, o in outs.items():
-        rows.append(
-            Row(
+        workers = f"{n} Dask worker{'s' if n > 1 else ''}"
+        rows += [
+            _rate_row(
+                f"stack: short runs (2,000 images, 1 epoch) finished per minute, {TRAINERS} learners training, {workers}",
+                rate,
+                n,
+                f"{o.runs_done} runs in {o.window_s:.0f} s; a run from start to finish p50 "
+                f"{p50(o.run_seconds) if o.run_seconds else 0:.1f} s, of which training "
+                f"{p50(o.train_seconds) if o.train_seconds else 0:.1f} s; {shared}",
+            ),
+            _rate_row(
                 f"stack: {QUEUE} short runs (2,000 images, 1 epoch) pressed at once, no browsers, runs finished "
-                f"per minute, {n} Dask worker{'s' if n > 1 else ''}",
-                "report",
-                qrate[n],
-                "runs/min",
-                baseline=qrate[1] if n == 2 else None,
-                ratio=qrate[2] / qrate[1] if n == 2 and qrate[1] else None,
-                notes=f"the last done {o.queue_s:.0f} s after the press; a run's training p50 "
+                f"per minute, {workers}",
+                qrate,
+                n,
+                f"the last done {o.queue_s:.0f} s after the press; a run's training p50 "
                 f"{p50(o.queue_train) if o.queue_train else 0:.1f} s; both workers on this machine's 2 cores",
-            )
-        )
+            ),
+        ]
     for kind, mb in two.peak_mb.items():
         note = {
             "Dask worker": "each: its nanny, the worker process it spawns (TensorFlow, MNIST, one run) and a helper",
