@@ -183,16 +183,12 @@ def _queue(stack: Stack, store, code: str, out: Outcome) -> None:
         ids.append(job.id)
     deadline = time.monotonic() + 900
     while time.monotonic() < deadline:
-        ended = [r for r in (runs.load(store, i, curve=False) for i in ids) if r.state in jobs.TERMINAL]
-        if len(ended) == len(ids):
+        final = [runs.load(store, i, curve=False) for i in ids]
+        if all(r.state in jobs.TERMINAL for r in final):
             break
         time.sleep(0.5)
-    done = [r for r in (runs.load(store, i, curve=False) for i in ids) if r.state == jobs.DONE]
-    out.not_done += [
-        f"queued {r.id}: {r.state} {r.message}"[:120]
-        for r in (runs.load(store, i) for i in ids)
-        if r.state != jobs.DONE
-    ]
+    done = [r for r in final if r.state == jobs.DONE]
+    out.not_done += [f"queued {r.id}: {r.state} {r.message}"[:120] for r in final if r.state != jobs.DONE]
     out.queue_s = max((r.finished for r in done), default=time.time()) - t0
     out.queue_train = [r.phase_seconds.get("training", 0.0) for r in done]
     if executor.client is not None:

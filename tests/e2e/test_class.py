@@ -54,7 +54,7 @@ def test_a_class_trains_draws_and_survives_a_restart(chromium, tmp_path):
             wait_idle(bob)
         expect(ada.get_by_text(re.compile(r"Run 1: .* finished in"))).to_be_visible(timeout=240_000)
 
-        # the teacher's page refreshes by itself: both runs, the leaderboard, the drawings
+        # the teacher's page refreshes by itself: both learners, the run, the leaderboard, the drawings
         expect(teacher.get_by_text("Learners (2)")).to_be_visible(timeout=30_000)
         expect(teacher.get_by_text("Runs (1)")).to_be_visible(timeout=30_000)
         expect(teacher.get_by_text("Leaderboard").first).to_be_visible()
